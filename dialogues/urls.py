@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dialogues"
+
+urlpatterns = [
+    path("", views.ConveningListView.as_view(), name="convening_list"),
+    path("<slug:slug>/", views.ConveningDetailView.as_view(), name="convening_detail"),
+]

@@ -1,0 +1,41 @@
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, TemplateView
+
+from . import selectors
+from .models import AgendaSession, Convening
+
+
+class ConveningListView(TemplateView):
+    template_name = "dialogues/convening_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["years"] = selectors.convenings_by_year()
+        context["rotation"] = selectors.rotation()
+        return context
+
+
+class ConveningDetailView(DetailView):
+    template_name = "dialogues/convening_detail.html"
+    context_object_name = "convening"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Convening.objects.with_activity().prefetch_related(
+                "organised_by", "report_prepared_by", "strategic_actions"
+            ),
+            slug=self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        convening = self.object
+        context["activity"] = convening.activity
+        context["sessions"] = AgendaSession.objects.filter(convening=convening).prefetch_related(
+            "moderators", "speakers"
+        )
+        counts = selectors.participant_counts(convening)
+        context["participants"] = selectors.participant_rows(convening, public=True)
+        context["participant_total"] = counts["total"]
+        context["participants_not_listed"] = counts["total"] - counts["listed"]
+        return context

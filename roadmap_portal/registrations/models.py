@@ -1,0 +1,398 @@
+"""The participation tables every kind of activity shares: one engine decides them all."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from roadmap_portal.accounts.models import validate_time_zone
+
+
+class ActivityKind(models.TextChoices):
+    POLICY_DIALOGUE = "policy_dialogue", _("Policy dialogue")
+    FORUM = "forum", _("Forum")
+    SUMMIT = "summit", _("Summit")
+    WORKSHOP = "workshop", _("Workshop")
+    WEBINAR = "webinar", _("Webinar")
+    TRAINING_COHORT = "training_cohort", _("Training cohort")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    OPEN = "open", _("Open for registration")
+    CLOSED = "closed", _("Registration closed")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of ``starts_at`` is known: a summit "in April 2025" has no day yet."""
+
+    DAY = "day", _("Exact dates")
+    MONTH = "month", _("Month only")
+    YEAR = "year", _("Year only")
+
+
+class Access(models.TextChoices):
+    OPEN = "open", _("Open to members")
+    INVITATION = "invitation", _("By invitation only")
+
+
+class Mode(models.TextChoices):
+    ONSITE = "onsite", _("Onsite")
+    ONLINE = "online", _("Online")
+
+
+class ActivityQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        now = now or timezone.now()
+        return self.exclude(status=ActivityStatus.CANCELLED).filter(
+            Q(starts_at__gte=now) | Q(starts_at__isnull=True, status=ActivityStatus.PLANNED)
+        )
+
+    def held(self):
+        return self.filter(status=ActivityStatus.HELD)
+
+
+class Activity(models.Model):
+    """What the registration engine needs to know of a dialogue, a webinar or a cohort.
+
+    Each kind's own model holds ``activity = OneToOneField(Activity, on_delete=PROTECT)``.
+    Times are stored in UTC; ``time_zone`` is where the activity happens (or is hosted).
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
+    title = models.CharField(_("title"), max_length=250)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    country = models.ForeignKey(
+        "taskforce.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        help_text=_("Where it takes place; empty when online only."),
+    )
+    onsite_capacity = models.PositiveIntegerField(
+        _("onsite seats"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    online_capacity = models.PositiveIntegerField(
+        _("online seats"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    allows_onsite = models.BooleanField(_("onsite participation"), default=True)
+    allows_online = models.BooleanField(_("online participation"), default=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    access = models.CharField(
+        _("access"), max_length=20, choices=Access.choices, default=Access.OPEN
+    )
+    requires_approval = models.BooleanField(_("requires approval"), default=False)
+    seats_per_organisation = models.PositiveIntegerField(
+        _("seats per organisation"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | Q(starts_at__isnull=True)
+                | Q(ends_at__gte=F("starts_at")),
+                name="registrations_activity_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__gte=F("registration_opens_at")),
+                name="registrations_activity_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(allows_onsite=True) | Q(allows_online=True),
+                name="registrations_activity_has_a_mode",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "starts_at"], name="registrations_act_kind_start"),
+            models.Index(fields=["status", "starts_at"], name="registrations_act_status_st"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status != ActivityStatus.CANCELLED:
+            self.status = self.status_at(timezone.now())
+        super().save(*args, **kwargs)
+
+    def status_at(self, now: dt.datetime) -> str:
+        """The status the dates give at ``now``; a cancelled activity stays cancelled."""
+        if self.status == ActivityStatus.CANCELLED:
+            return ActivityStatus.CANCELLED
+        finished = self.ends_at or self.starts_at
+        if finished is not None and self.date_precision == DatePrecision.DAY and finished <= now:
+            return ActivityStatus.HELD
+        if finished is not None and self.date_precision != DatePrecision.DAY:
+            # Only the month or year is known: held once that whole period has passed.
+            local = finished.astimezone(dt.UTC)
+            if self.date_precision == DatePrecision.MONTH:
+                end = (local.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            else:
+                end = local.replace(year=local.year + 1, month=1, day=1)
+            if end.replace(hour=0, minute=0, second=0, microsecond=0) <= now:
+                return ActivityStatus.HELD
+        if self.registration_closes_at and self.registration_closes_at <= now:
+            return ActivityStatus.CLOSED
+        if self.registration_opens_at and self.registration_opens_at <= now:
+            return ActivityStatus.OPEN
+        return ActivityStatus.PLANNED
+
+    def capacity_for(self, mode: str) -> int | None:
+        return self.onsite_capacity if mode == Mode.ONSITE else self.online_capacity
+
+    def allows_mode(self, mode: str) -> bool:
+        return self.allows_onsite if mode == Mode.ONSITE else self.allows_online
+
+    @property
+    def is_registration_open(self):
+        now = timezone.now()
+        return (
+            self.status not in (ActivityStatus.CANCELLED, ActivityStatus.HELD)
+            and self.registration_opens_at is not None
+            and self.registration_opens_at <= now
+            and (self.registration_closes_at is None or now < self.registration_closes_at)
+        )
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_STATUSES = (
+    RegistrationStatus.PENDING,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+)
+
+
+class Role(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    SPEAKER = "speaker", _("Speaker")
+    MODERATOR = "moderator", _("Moderator")
+    ORGANISER = "organiser", _("Organiser")
+    RAPPORTEUR = "rapporteur", _("Rapporteur")
+
+
+# Roles assigned by staff sit outside capacity.
+ROLES_OUTSIDE_CAPACITY = (Role.SPEAKER, Role.MODERATOR, Role.ORGANISER, Role.RAPPORTEUR)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def confirmed(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def holding_seats(self, mode):
+        """Confirmed participants of ``mode``: the rows that count against its capacity."""
+        return self.filter(status=RegistrationStatus.CONFIRMED, mode=mode).exclude(
+            role__in=ROLES_OUTSIDE_CAPACITY
+        )
+
+    def waitlist(self, mode):
+        return self.filter(status=RegistrationStatus.WAITLISTED, mode=mode).order_by(
+            "requested_at", "id"
+        )
+
+    def in_list_order(self):
+        return self.order_by(F("list_position").asc(nulls_last=True), "requested_at", "id")
+
+
+class Registration(models.Model):
+    """A person's place at an activity, decided by the engine in ``services.py``."""
+
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    person = models.ForeignKey(
+        "taskforce.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    organisation = models.ForeignKey(
+        "taskforce.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        null=True,
+        blank=True,
+    )
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ONSITE)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    role_label = models.CharField(
+        _("role as printed"),
+        max_length=100,
+        blank=True,
+        help_text=_('Overrides the role\'s name in participant lists, e.g. "Panel Speaker".'),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        related_name="registrations_made",
+        null=True,
+        blank=True,
+    )
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    list_position = models.PositiveIntegerField(
+        _("position in the participants list"), null=True, blank=True
+    )
+    affiliation_label = models.CharField(
+        _("organisation as printed"),
+        max_length=250,
+        blank=True,
+        help_text=_('How the participants list prints the organisation, e.g. "PARC Japan".'),
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    is_staff_override = models.BooleanField(
+        _("recorded by staff override"),
+        default=False,
+        help_text=_("Recorded outside the window or over capacity by the secretariat."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["activity", "requested_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "person"],
+                condition=Q(status__in=["pending", "confirmed", "waitlisted"]),
+                name="registrations_one_active_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["pending", "confirmed", "waitlisted", "declined", "cancelled"]
+                ),
+                name="registrations_registration_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["activity", "status", "mode", "requested_at"],
+                name="registrations_reg_queue",
+            ),
+            models.Index(
+                fields=["activity", "organisation", "status"], name="registrations_reg_org"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} at {self.activity} ({self.get_status_display()})"
+
+    @property
+    def role_display(self):
+        return self.role_label or self.get_role_display()
+
+    @property
+    def is_active(self):
+        return self.status in ACTIVE_STATUSES
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Invitation(models.Model):
+    """An organisation invited to an activity; its focal point accepts or declines."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        "taskforce.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )
+    message = models.TextField(_("message"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="invitations_sent",
+        null=True,
+        blank=True,
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="invitations_answered",
+        null=True,
+        blank=True,
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity", "organisation__name"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "organisation"], name="registrations_one_invitation_per_org"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} invited to {self.activity}"

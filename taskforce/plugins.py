@@ -1,0 +1,36 @@
+"""What the registry plugs into the platform (DESIGN.md, three floors)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from roadmap_portal.core import plugins
+
+
+def _figures():
+    from .selectors import taskforce_figures
+
+    figures = taskforce_figures()
+    return [
+        plugins.Figure(_("organisations"), figures["organisations"]),
+        plugins.Figure(_("countries"), figures["countries"]),
+    ]
+
+
+def register():
+    plugins.register_nav_entry(
+        plugins.NavEntry(
+            key="taskforce", label=_("Task Force"), url_name="taskforce:organisation_list", order=10
+        )
+    )
+    plugins.register_home_card(
+        plugins.HomeCard(
+            key="taskforce",
+            title=_("Multi-stakeholder Task Force"),
+            summary=_(
+                "ASEC member organisations in ASEAN countries and continental partners "
+                "working together on the Roadmap."
+            ),
+            url_name="taskforce:organisation_list",
+            order=10,
+            figures=_figures,
+        )
+    )
