@@ -5,6 +5,9 @@ urlpatterns = [
     path("", include("roadmap_portal.roadmap.urls")),
     path("taskforce/", include("taskforce.urls")),
     path("dialogues/", include("dialogues.urls")),
+    path("me/", include("roadmap_portal.accounts.urls")),
+    path("registrations/", include("roadmap_portal.registrations.urls")),
+    path("manage/activities/", include("roadmap_portal.registrations.console_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -56,10 +56,32 @@ def queue_mail(
     """
     with translation.override(language or settings.LANGUAGE_CODE):
         subject, body_text, body_html = render_mail(template_prefix, context)
+    return queue_rendered_mail(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        topic=topic,
+        attachments=attachments,
+        headers=headers,
+    )
+
+
+def queue_rendered_mail(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    topic: str = "",
+    attachments: tuple[Attachment, ...] | list[Attachment] = (),
+    headers: dict | None = None,
+) -> OutboxMessage:
+    """Write an already rendered message to the outbox (e.g. allauth's own mails)."""
     domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     message = OutboxMessage.objects.create(
         to_email=to,
-        subject=subject[:300],
+        subject=" ".join(subject.split())[:300],
         body_text=body_text,
         body_html=body_html,
         headers=headers or {},
