@@ -8,6 +8,8 @@ affiliation to an approved organisation; a focal point is a member whose affilia
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from .roles import CONSOLE_PERMISSION
 
 
@@ -17,12 +19,8 @@ def person_of(user):
         return None
     try:
         return user.person
-    except AttributeError:
+    except ObjectDoesNotExist:
         return None
-    except Exception as error:  # RelatedObjectDoesNotExist has no importable class
-        if type(error).__name__ == "RelatedObjectDoesNotExist":
-            return None
-        raise
 
 
 def active_affiliations(user):
