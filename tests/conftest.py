@@ -43,6 +43,33 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def ensure_reference_data():
+    """What the data migrations create: countries, the Secretariat group, the rotation."""
+    from dialogues.rotation import ensure_rotation
+    from roadmap_portal.accounts.roles import ensure_secretariat_group
+    from taskforce.countries import ensure_countries
+    from taskforce.models import Country
+
+    ensure_countries(Country)
+    ensure_secretariat_group()
+    ensure_rotation()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests flush the database when they end; put the reference data back.
+
+    pytest-django runs them after the others, so only they can meet a flushed database.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()
+
+
 @pytest.fixture
 def rotation(db):
     """The six policy dialogues of 2025-2030, from the same function as the data migration."""
