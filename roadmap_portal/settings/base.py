@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "taskforce",
     # Floor 3: the activities.
     "dialogues",
+    "webinars",
+    "training",
 ]
 
 MIDDLEWARE = [
