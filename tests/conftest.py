@@ -8,6 +8,8 @@ from django.db import connection
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+from tests.worker import celery_worker  # noqa: E402, F401  (a shared fixture)
+
 
 def _need(reason: str):
     """Skip a test whose service is missing, or fail it when CI requires the services."""

@@ -16,3 +16,17 @@ ACCOUNT_RATE_LIMITS = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A real Celery worker started by the tests' worker fixture (tests/worker.py) runs with these
+# settings against the test database; mail is written to files the test reads back.
+if env.bool("ROADMAP_TEST_WORKER", default=False):
+    CELERY_TASK_ALWAYS_EAGER = False
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("ROADMAP_TEST_MAIL_DIR")
+    # Queue names of the test's own, so parallel runs on one Redis never share a queue.
+    _queue_prefix = env("ROADMAP_TEST_QUEUE_PREFIX", default="")
+    CELERY_TASK_DEFAULT_QUEUE = _queue_prefix + CELERY_TASK_DEFAULT_QUEUE  # noqa: F405
+    CELERY_TASK_ROUTES = {  # noqa: F405
+        pattern: {"queue": _queue_prefix + route["queue"]}
+        for pattern, route in CELERY_TASK_ROUTES.items()  # noqa: F405
+    }
