@@ -21,6 +21,12 @@ def _rotation_context():
     return {"rotation": rotation()}
 
 
+def _seed_demo(context: plugins.SeedContext) -> None:
+    from .demo import seed
+
+    seed(context)
+
+
 def register():
     plugins.register_nav_entry(
         plugins.NavEntry(
@@ -51,3 +57,9 @@ def register():
             context=_rotation_context,
         )
     )
+    plugins.register_demo_seeder(plugins.DemoSeeder(key="dialogues", order=20, seed=_seed_demo))
+
+    # The app's reports and its sections of the Roadmap progress report.
+    from . import reports
+
+    reports.register()

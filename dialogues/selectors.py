@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 
 from roadmap_portal.registrations.models import ActivityStatus
 
-from .models import Convening, ConveningKind
+from .models import AgendaSession, Convening, ConveningKind
 from .rotation import ROTATION
 
 
@@ -37,6 +37,16 @@ def convenings_by_year():
     for convening in convenings:
         grouped.setdefault(convening.year, []).append(convening)
     return list(grouped.items())
+
+
+def agenda(convening):
+    """The convening's sessions in order, with their moderators and speakers (three queries).
+
+    Templates name a moderator or speaker only when ``listed_publicly`` is on.
+    """
+    return AgendaSession.objects.filter(convening=convening).prefetch_related(
+        "moderators", "speakers"
+    )
 
 
 def participant_rows(convening, *, public: bool):

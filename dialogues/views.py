@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from . import selectors
-from .models import AgendaSession, Convening
+from .models import Convening
 
 
 class ConveningListView(TemplateView):
@@ -31,9 +31,7 @@ class ConveningDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         convening = self.object
         context["activity"] = convening.activity
-        context["sessions"] = AgendaSession.objects.filter(convening=convening).prefetch_related(
-            "moderators", "speakers"
-        )
+        context["sessions"] = selectors.agenda(convening)
         counts = selectors.participant_counts(convening)
         context["participants"] = selectors.participant_rows(convening, public=True)
         context["participant_total"] = counts["total"]

@@ -2,11 +2,16 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, CountryGroup, Organisation, OrganisationKind, TaskForceRole
+from . import selectors
+from .models import CountryGroup, Organisation, OrganisationKind, TaskForceMembership, TaskForceRole
 
 
 class DirectoryFilter(django_filters.FilterSet):
-    """The public Task Force directory: by country, group, kind, role, and a name search."""
+    """The public Task Force directory: by country, group, kind, role, and a name search.
+
+    The search ignores case and Latin diacritics ("hop tac xa" finds "Hợp tác xã") and keeps
+    the marks of other scripts, so a Thai name is found by its own spelling.
+    """
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -15,7 +20,8 @@ class DirectoryFilter(django_filters.FilterSet):
     )
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
-        queryset=Country.objects.all(),
+        # Only countries that have an organisation to show; the choice list stays short.
+        queryset=selectors.countries_with_organisations(),
         to_field_name="code",
         empty_label=_("All countries"),
     )
@@ -43,7 +49,5 @@ class DirectoryFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_role(self, queryset, name, value):
-        from .models import TaskForceMembership
-
         current = TaskForceMembership.objects.current().filter(role=value)
         return queryset.filter(pk__in=current.values("organisation_id"))

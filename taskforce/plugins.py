@@ -15,6 +15,12 @@ def _figures():
     ]
 
 
+def _seed_demo(context: plugins.SeedContext) -> None:
+    from .demo import seed
+
+    seed(context)
+
+
 def register():
     plugins.register_nav_entry(
         plugins.NavEntry(
@@ -34,3 +40,9 @@ def register():
             figures=_figures,
         )
     )
+    plugins.register_demo_seeder(plugins.DemoSeeder(key="taskforce", order=10, seed=_seed_demo))
+
+    # The app's reports and its sections of the Roadmap progress report.
+    from . import reports
+
+    reports.register()

@@ -1,6 +1,6 @@
 """Reads of the registry used by pages, reports and plug-ins."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
 from .models import Affiliation, Country, Organisation, TaskForceMembership
 
@@ -31,6 +31,17 @@ def public_people_of(organisation):
     )
 
 
+def people_not_listed_count(organisation) -> int:
+    """How many of the organisation's current people are not listed publicly: counted, not named."""
+    return (
+        Affiliation.objects.active()
+        .filter(organisation=organisation, person__listed_publicly=False)
+        .values("person")
+        .distinct()
+        .count()
+    )
+
+
 def taskforce_figures() -> dict:
     """Counts for the home page: Task Force organisations and the countries they come from."""
     members = TaskForceMembership.objects.current().filter(organisation__approved=True)
@@ -42,4 +53,4 @@ def taskforce_figures() -> dict:
 
 
 def countries_with_organisations():
-    return Country.objects.filter(Q(organisations__approved=True)).distinct().order_by("name")
+    return Country.objects.filter(organisations__approved=True).distinct().order_by("name")

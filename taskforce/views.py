@@ -35,4 +35,5 @@ class OrganisationDetailView(DetailView):
             organisation=organisation
         ).order_by("-since")
         context["people"] = selectors.public_people_of(organisation)
+        context["people_not_listed"] = selectors.people_not_listed_count(organisation)
         return context

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,128 @@ home_sections: list[HomeSection] = []
 
 def register_home_section(section: HomeSection) -> None:
     _register(home_sections, section, section.key)
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class SeedTally:
+    created: int = 0
+    existing: int = 0
+
+
+@dataclass
+class SeedContext:
+    """What a demo seeder is given, and the tally it keeps for the summary of ``seed_demo``.
+
+    ``accounts`` maps "admin", "staff" and "member" to the demo users when the demo accounts
+    are on; it is empty when they are off.
+    """
+
+    accounts: dict[str, Any] = field(default_factory=dict)
+    tallies: dict[str, SeedTally] = field(default_factory=dict)
+
+    def count(self, label: str, *, created: bool) -> None:
+        tally = self.tallies.setdefault(label, SeedTally())
+        if created:
+            tally.created += 1
+        else:
+            tally.existing += 1
+
+    def ensure(self, label: str, *, find: Callable[[], T | None], create: Callable[[], T]) -> T:
+        """What ``find`` returns, else what ``create`` makes; counted under ``label`` either way."""
+        found = find()
+        if found is not None:
+            self.count(label, created=False)
+            return found
+        made = create()
+        self.count(label, created=True)
+        return made
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """An app's part of ``seed_demo``: idempotent, run in its own transaction, by ``order``."""
+
+    key: str
+    order: int
+    seed: Callable[[SeedContext], None] = field(compare=False)
+
+
+demo_seeders: list[DemoSeeder] = []
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> None:
+    _register(demo_seeders, seeder, seeder.key)
+
+
+@dataclass(frozen=True)
+class ReportSubject:
+    """What one report is about: a convening, the Task Force on a date, a span of years.
+
+    ``slug`` names it in URLs and in ``render_report KIND SLUG``; ``url`` is the page of what
+    is reported on; ``obj`` is whatever the report's selector needs.
+    """
+
+    slug: str
+    title: str
+    url: str = ""
+    obj: Any = field(default=None, compare=False)
+
+
+def _no_subjects() -> list[ReportSubject]:
+    return []
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of report: a template plus a selector that gathers its data in a fixed number
+    of queries (``roadmap_portal.core.reports`` renders it as HTML or PDF).
+
+    ``find(slug)`` returns the ReportSubject or None. ``gather(subject, *, audience,
+    progress)`` returns the template's context; ``audience`` is "public" or "staff" and
+    ``progress(done, total)`` hears about the rows gathered; a ``rows`` key tells how many
+    rows the report holds. ``count_rows(subject)`` sizes a report with one cheap query: over
+    ``REPORT_ASYNC_ROW_THRESHOLD`` it is made on the ``reports`` queue. ``subjects()`` lists
+    what the report index offers.
+    """
+
+    key: str
+    title: str
+    template_name: str
+    order: int
+    find: Callable[[str], ReportSubject | None] = field(compare=False)
+    gather: Callable[..., dict] = field(compare=False)
+    count_rows: Callable[[ReportSubject], int] = field(compare=False)
+    subjects: Callable[[], list[ReportSubject]] = field(default=_no_subjects, compare=False)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """An app's section of a composite report, e.g. ``report="progress"``: the Roadmap progress
+    report prints every section plugged into it, by ``order``.
+
+    ``gather(subject, *, audience)`` returns the section's context (a fixed number of
+    queries) for ``template_name``, a partial that draws it.
+    """
+
+    key: str
+    report: str
+    title: str
+    template_name: str
+    order: int
+    gather: Callable[..., dict] = field(compare=False)
+
+
+report_kinds: list[ReportKind] = []
+report_sections: list[ReportSection] = []
+
+
+def register_report(kind: ReportKind) -> None:
+    _register(report_kinds, kind, kind.key)
+
+
+def register_report_section(section: ReportSection) -> None:
+    _register(report_sections, section, section.key)
