@@ -355,3 +355,141 @@ class TaskForcePosition(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.get_title_display()}"
+
+
+class AffiliationRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting a decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AffiliationRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=AffiliationRequestStatus.PENDING)
+
+    def proposals(self):
+        """Requests that propose a new organisation rather than join an existing one."""
+        return self.exclude(proposed_name="")
+
+
+class AffiliationRequest(models.Model):
+    """A signed-up user asking to join an organisation, or proposing a new one.
+
+    A request names either an existing ``organisation`` or a ``proposed_name``, never both.
+    Proposing creates the organisation unapproved (``proposed_organisation``), so staff can
+    correct it before they approve the organisation and the request together; the proposed
+    fields keep what the user asked for.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="affiliation_requests",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="affiliation_requests",
+        null=True,
+        blank=True,
+    )
+    proposed_name = models.CharField(_("proposed organisation name"), max_length=200, blank=True)
+    proposed_acronym = models.CharField(_("proposed acronym"), max_length=40, blank=True)
+    proposed_country = models.ForeignKey(
+        Country,
+        verbose_name=_("proposed country"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    proposed_kind = models.CharField(
+        _("proposed kind"), max_length=30, choices=OrganisationKind.choices, blank=True
+    )
+    proposed_website = models.URLField(_("proposed website"), blank=True)
+    proposed_organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation created from the proposal"),
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+        null=True,
+        blank=True,
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AffiliationRequestStatus.choices,
+        default=AffiliationRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = AffiliationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("affiliation request")
+        verbose_name_plural = _("affiliation requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organisation__isnull=False) & Q(proposed_name=""))
+                | (Q(organisation__isnull=True) & ~Q(proposed_name="")),
+                name="taskforce_affreq_organisation_or_proposal",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(status="pending"),
+                name="taskforce_affreq_one_pending_per_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "withdrawn"]) | Q(decided_at__isnull=False),
+                name="taskforce_affreq_decision_dated",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "organisation"], name="taskforce_affreq_status_org")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation_name}"
+
+    def save(self, *args, **kwargs):
+        self.proposed_name = normalise_name(self.proposed_name)
+        self.proposed_acronym = normalise_name(self.proposed_acronym)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_proposal(self):
+        return bool(self.proposed_name)
+
+    @property
+    def is_pending(self):
+        return self.status == AffiliationRequestStatus.PENDING
+
+    @property
+    def target_organisation(self):
+        """The organisation the user would join: the existing one, or the one proposed."""
+        return self.organisation if self.organisation_id else self.proposed_organisation
+
+    @property
+    def organisation_name(self):
+        if self.organisation_id:
+            return str(self.organisation)
+        if self.proposed_acronym:
+            return f"{self.proposed_name} ({self.proposed_acronym})"
+        return self.proposed_name

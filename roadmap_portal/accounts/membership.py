@@ -8,6 +8,8 @@ affiliation to an approved organisation; a focal point is a member whose affilia
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ObjectDoesNotExist
 
 from .roles import CONSOLE_PERMISSION
@@ -69,3 +71,69 @@ def is_focal_point_of(user, organisation) -> bool:
 
 def is_staff(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.has_perm(CONSOLE_PERMISSION))
+
+
+def may_manage_organisation(user, organisation) -> bool:
+    """Staff keep every organisation; a focal point keeps its own."""
+    return is_staff(user) or is_focal_point_of(user, organisation)
+
+
+def may_decide_affiliation_requests(user) -> bool:
+    """Whether the user decides any request at all: staff, or a focal point somewhere."""
+    return is_staff(user) or bool(focal_point_organisations(user))
+
+
+def may_decide_affiliation_request(user, affiliation_request) -> bool:
+    """Staff decide every request; a focal point decides the requests to join its organisation.
+
+    A proposal of a new organisation (no ``organisation`` yet) is for staff only.
+    """
+    if is_staff(user):
+        return True
+    if affiliation_request.organisation_id is None:
+        return False
+    return is_focal_point_of(user, affiliation_request.organisation)
+
+
+def affiliation_requests_within_reach(user):
+    """The affiliation requests, in any status, that ``user`` may decide (a queryset).
+
+    The registry's model is reached by its name: the platform does not import the registry.
+    """
+    requests = (
+        apps.get_model("taskforce", "AffiliationRequest")
+        .objects.select_related(
+            "user",
+            "organisation",
+            "organisation__country",
+            "proposed_country",
+            "proposed_organisation",
+        )
+        .order_by("created_at", "id")
+    )
+    if is_staff(user):
+        return requests
+    organisations = focal_point_organisations(user)
+    if not organisations:
+        return requests.none()
+    return requests.filter(organisation__in=[o.pk for o in organisations])
+
+
+def console_users():
+    """Active users holding the console permission (superusers included), by e-mail."""
+    return (
+        ModelBackend()
+        .with_perm(CONSOLE_PERMISSION, is_active=True, include_superusers=True)
+        .order_by("email")
+    )
+
+
+def people_of(organisations):
+    """The current affiliations of the given organisations, with their people (a queryset)."""
+    return (
+        apps.get_model("taskforce", "Affiliation")
+        .objects.active()
+        .filter(organisation__in=[organisation.pk for organisation in organisations])
+        .select_related("person", "organisation")
+        .order_by("organisation__name", "person__name", "id")
+    )

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from . import views
 
 app_name = "me"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.MeView.as_view(), name="home"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
+    # Joining an organisation and deciding requests write to the registry, which serves these
+    # pages; they are included by name, as the root URLconf includes the apps, because the
+    # platform does not import the registry (DESIGN.md). Their names join this namespace.
+    path("", include("taskforce.member_urls")),
+]

@@ -109,6 +109,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ASEAN SSE Roadmap] "
 ACCOUNT_ADAPTER = "roadmap_portal.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "roadmap_portal.accounts.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -181,7 +182,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
+    "reports-fail-stale": {"task": "reports.fail_stale", "schedule": 60.0},
     "activities-sync-status": {"task": "registrations.sync_statuses", "schedule": 900.0},
+    "webinars-purge-expired-imports": {
+        "task": "webinars.purge_expired_imports",
+        "schedule": 3600.0,
+    },
+    "training-issue-due-certificates": {
+        "task": "training.issue_due_certificates",
+        "schedule": 3600.0,
+    },
 }
 
 LOGGING = {
@@ -197,3 +207,11 @@ LOGGING = {
 DEMO_ACCOUNTS = env.bool("DJANGO_DEMO_ACCOUNTS", default=False)
 # A few seconds: a user waiting on a busy activity gets "please try again", not a hang.
 REGISTRATION_LOCK_TIMEOUT_MS = env.int("DJANGO_REGISTRATION_LOCK_TIMEOUT_MS", default=3000)
+
+# Reports: more rows than this and the report is made on the "reports" queue, not at once.
+REPORT_ASYNC_ROW_THRESHOLD = env.int("DJANGO_REPORT_ASYNC_ROW_THRESHOLD", default=300)
+# Time limits of the reports.render task; a job silent for longer than the hard limit has lost
+# its worker and is marked failed by reports.fail_stale, as is one queued for too long.
+REPORT_SOFT_TIME_LIMIT = env.int("DJANGO_REPORT_SOFT_TIME_LIMIT", default=600)
+REPORT_HARD_TIME_LIMIT = env.int("DJANGO_REPORT_HARD_TIME_LIMIT", default=660)
+REPORT_QUEUE_TIMEOUT = env.int("DJANGO_REPORT_QUEUE_TIMEOUT", default=3600)

@@ -1,0 +1,87 @@
+"""The signed-in user's own pages under /me/: what they belong to, registered and asked."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+
+from . import membership
+from .forms import SettingsForm
+from .services import update_user_settings
+
+# How many registrations each list on /me/ shows, the most recent first.
+REGISTRATIONS_SHOWN = 50
+
+
+def _first(rows, limit):
+    """The first ``limit`` rows and whether there were more, in one query."""
+    rows = list(rows[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+class MeView(LoginRequiredMixin, TemplateView):
+    """/me/: my organisations, my people, my registrations and those I made, my requests."""
+
+    template_name = "me/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        person = membership.person_of(user)
+        affiliations = list(membership.active_affiliations(user) or [])
+        focal_point_organisations = [a.organisation for a in affiliations if a.is_focal_point]
+        context["person"] = person
+        context["affiliations"] = affiliations
+        context["is_focal_point"] = bool(focal_point_organisations)
+        context["people"] = (
+            list(membership.people_of(focal_point_organisations))
+            if focal_point_organisations
+            else []
+        )
+        if person is not None:
+            context["registrations"], context["more_registrations"] = _first(
+                person.registrations.select_related("activity", "organisation").order_by(
+                    "-activity__starts_at", "-requested_at", "-id"
+                ),
+                REGISTRATIONS_SHOWN,
+            )
+        made = user.registrations_made.select_related("activity", "person", "organisation")
+        if person is not None:
+            made = made.exclude(person=person)
+        context["registrations_made"], context["more_registrations_made"] = _first(
+            made.order_by("-activity__starts_at", "-requested_at", "-id"), REGISTRATIONS_SHOWN
+        )
+        context["pending_requests"] = list(
+            user.affiliation_requests.pending().select_related(
+                "organisation", "proposed_organisation"
+            )
+        )
+        staff = membership.is_staff(user)
+        if staff or focal_point_organisations:
+            context["requests_to_decide"] = list(
+                membership.affiliation_requests_within_reach(user).filter(status="pending")
+            )
+        context["is_staff"] = staff
+        return context
+
+
+class SettingsView(LoginRequiredMixin, FormView):
+    """/me/settings/: full name and time zone."""
+
+    template_name = "me/settings.html"
+    form_class = SettingsForm
+    success_url = reverse_lazy("me:home")
+
+    def get_initial(self):
+        user = self.request.user
+        return {"full_name": user.full_name, "time_zone": user.time_zone}
+
+    def form_valid(self, form):
+        update_user_settings(
+            user=self.request.user,
+            full_name=form.cleaned_data["full_name"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        messages.success(self.request, _("Your settings are saved."))
+        return super().form_valid(form)
