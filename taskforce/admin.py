@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Affiliation,
+    AffiliationRequest,
     Country,
     Organisation,
     Person,
@@ -72,3 +73,11 @@ class TaskForcePositionAdmin(SimpleHistoryAdmin):
     list_display = ["person", "title", "since", "until"]
     list_filter = ["title"]
     autocomplete_fields = ["person"]
+
+
+@admin.register(AffiliationRequest)
+class AffiliationRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organisation", "proposed_name", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "organisation__search_text", "proposed_name"]
+    raw_id_fields = ["user", "organisation", "proposed_organisation", "decided_by"]

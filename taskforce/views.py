@@ -2,6 +2,8 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from roadmap_portal.accounts import membership
+
 from . import selectors
 from .filters import DirectoryFilter
 from .models import Organisation, TaskForceMembership
@@ -36,4 +38,8 @@ class OrganisationDetailView(DetailView):
         ).order_by("-since")
         context["people"] = selectors.public_people_of(organisation)
         context["people_not_listed"] = selectors.people_not_listed_count(organisation)
+        user = self.request.user
+        if user.is_authenticated:
+            context["may_manage"] = membership.may_manage_organisation(user, organisation)
+            context["is_member"] = membership.is_member_of(user, organisation)
         return context

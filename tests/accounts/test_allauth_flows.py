@@ -131,8 +131,10 @@ def test_changing_the_e_mail_updates_the_linked_person(client, django_capture_on
     assert verification.to == ["lan@new.example.org"]
     assert before == "lan@example.org"
     assert (user.email, person.email) == ("lan@new.example.org", "lan@new.example.org")
-    assert list(OutboxMessage.objects.values_list("topic", flat=True)) == [
-        "account.email_confirmation"
+    assert sorted(OutboxMessage.objects.values_list("topic", "to_email")) == [
+        # The old address is told of the change (ACCOUNT_EMAIL_NOTIFICATIONS).
+        ("account.email_changed", "lan@example.org"),
+        ("account.email_confirmation", "lan@new.example.org"),
     ]
 
 
