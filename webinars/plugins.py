@@ -1,5 +1,43 @@
-"""What this app plugs into the platform (DESIGN.md, three floors)."""
+"""What the webinars app plugs into the platform (DESIGN.md, three floors)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from roadmap_portal.core import plugins
+
+
+def _figures():
+    from .selectors import webinar_figures
+
+    figures = webinar_figures()
+    return [
+        plugins.Figure(_("webinars held"), figures["held"]),
+        plugins.Figure(_("people who attended"), figures["attended"]),
+    ]
+
+
+def _seed(context):
+    from .demo import seed_webinars
+
+    seed_webinars(context)
 
 
 def register():
-    """Called from AppConfig.ready(); the app's card, nav entry and sections go here."""
+    plugins.register_nav_entry(
+        plugins.NavEntry(
+            key="webinars", label=_("Webinars"), url_name="webinars:webinar_list", order=30
+        )
+    )
+    plugins.register_home_card(
+        plugins.HomeCard(
+            key="webinars",
+            title=_("Webinar series"),
+            summary=_(
+                "MySDG Academy and ASEC bring the Task Force together online around the "
+                "Roadmap and the Sustainable Development Goals."
+            ),
+            url_name="webinars:webinar_list",
+            order=30,
+            figures=_figures,
+        )
+    )
+    plugins.register_demo_seeder(plugins.DemoSeeder(key="webinars", order=30, seed=_seed))
