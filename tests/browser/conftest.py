@@ -55,23 +55,40 @@ def _context(browser, viewport, **kwargs):
     return context
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A desktop-sized page; ``page.base`` is the live server's address."""
-    context = _context(browser, DESKTOP)
+def _watched_page(context, live_server):
+    """A page that records what the browser refused under the Content Security Policy."""
     page = context.new_page()
     page.base = live_server.url
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop-sized page; ``page.base`` is the live server's address.
+
+    Every test using it also proves that nothing the page loads breaks the CSP.
+    """
+    context = _context(browser, DESKTOP)
+    page = _watched_page(context, live_server)
     yield page
     context.close()
+    assert page.csp_violations == []
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
     context = _context(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    page = context.new_page()
-    page.base = live_server.url
+    page = _watched_page(context, live_server)
     yield page
     context.close()
+    assert page.csp_violations == []
 
 
 def screenshot(page, name: str) -> Path:
