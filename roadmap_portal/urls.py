@@ -1,5 +1,10 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+
+# The admin signs in through allauth's sign-in page, with its rate limits and verification.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "ASEAN SSE Roadmap administration"
 
 urlpatterns = [
     path("", include("roadmap_portal.roadmap.urls")),
@@ -11,6 +16,7 @@ urlpatterns = [
     path("me/", include("roadmap_portal.accounts.urls")),
     path("registrations/", include("roadmap_portal.registrations.urls")),
     path("manage/activities/", include("roadmap_portal.registrations.console_urls")),
+    path("manage/reports/", include("roadmap_portal.roadmap.report_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,3 +20,10 @@ def test_pages_send_referrer_and_permissions_policies(client):
     assert response.headers["Permissions-Policy"] == (
         "camera=(self), geolocation=(), interest-cohort=(), microphone=(), payment=(), usb=()"
     )
+
+
+def test_the_admin_signs_in_through_the_rate_limited_allauth_page(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
