@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "readiness"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ReadinessView.as_view(), name="index"),
+]
