@@ -230,9 +230,7 @@ def progress_section(subject: plugins.ReportSubject, *, audience: str) -> dict:
         )
     }
     codes = {row.year: row.country_code for row in ROTATION}
-    names = dict(
-        Country.objects.filter(code__in=codes.values()).values_list("code", "name")
-    )
+    names = dict(Country.objects.filter(code__in=codes.values()).values_list("code", "name"))
     hosts = {year: names.get(code, code) for year, code in codes.items()}
     per_year = {
         year: {"year": year, "dialogue": None, "others": [], "rotation_host": hosts.get(year, "")}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("registrations/", include("roadmap_portal.registrations.urls")),
     path("manage/activities/", include("roadmap_portal.registrations.console_urls")),
     path("manage/reports/", include("roadmap_portal.roadmap.report_urls")),
+    path("manage/", include("roadmap_portal.roadmap.console_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -280,4 +280,3 @@ def register() -> None:
             gather=growth_section,
         )
     )
-

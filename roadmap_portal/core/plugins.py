@@ -201,3 +201,60 @@ def register_report(kind: ReportKind) -> None:
 
 def register_report_section(section: ReportSection) -> None:
     _register(report_sections, section, section.key)
+
+
+@dataclass(frozen=True)
+class ConsoleMenuEntry:
+    """A link in the console's menu, e.g. ("people", "People", "taskforce_console:person_list")."""
+
+    key: str
+    label: str
+    url_name: str
+    order: int
+
+
+@dataclass(frozen=True)
+class ConsoleSection:
+    """An app's part of the secretariat console at ``/manage/``.
+
+    ``urlconf`` names the app's console URL module by string ("taskforce.console_urls"); the
+    console mounts it at ``/manage/<path>``, so the platform imports no app. ``entries`` are the
+    section's links in the console's menu, under ``label``. A section may have entries only
+    (pages mounted elsewhere) or a URL module only.
+    """
+
+    key: str
+    label: str
+    order: int
+    path: str = ""
+    urlconf: str = ""
+    entries: tuple[ConsoleMenuEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """One line of the console dashboard's "needs attention now".
+
+    ``count()`` answers in one query how many things wait; ``url_name`` (with ``url_query``,
+    e.g. "status=pending") is the console list where staff act on them.
+    """
+
+    key: str
+    label: str
+    order: int
+    count: Callable[[], int] = field(compare=False)
+    url_name: str = ""
+    url_query: str = ""
+    help_text: str = ""
+
+
+console_sections: list[ConsoleSection] = []
+attention_items: list[AttentionItem] = []
+
+
+def register_console_section(section: ConsoleSection) -> None:
+    _register(console_sections, section, section.key)
+
+
+def register_attention_item(item: AttentionItem) -> None:
+    _register(attention_items, item, item.key)

@@ -209,10 +209,13 @@ def tally(labels: Iterable[str], *, fixed: Sequence[str] = ()) -> Breakdown:
     counts = Counter(str(label) for label in labels)
     total = sum(counts.values())
     fixed = [str(label) for label in fixed]
-    others = sorted((label for label in counts if label not in fixed), key=lambda label: (
-        -counts[label],
-        label,
-    ))
+    others = sorted(
+        (label for label in counts if label not in fixed),
+        key=lambda label: (
+            -counts[label],
+            label,
+        ),
+    )
     rows = [
         Share(label=label, count=counts[label], percent=_percent(counts[label], total))
         for label in [*fixed, *others]
