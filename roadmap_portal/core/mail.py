@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from email.utils import make_msgid
 
@@ -19,6 +20,30 @@ logger = logging.getLogger(__name__)
 # How long a relay holds a claimed row before another relay may take it over.
 LEASE_SECONDS = 300
 MAX_ATTEMPTS = 8
+# A kick gives up on the broker after this long; the request that caused it must not wait.
+KICK_TIMEOUT_SECONDS = 1
+# After a failed kick, skip kicking for this long: a request that queues many messages pays
+# the timeout once, and the beat sweep sends them meanwhile.
+KICK_PAUSE_SECONDS = 30
+
+
+class _KickPause:
+    """Remembers (per process) that the broker just failed, so kicks skip it for a while."""
+
+    def __init__(self):
+        self.until = 0.0
+
+    def active(self) -> bool:
+        return time.monotonic() < self.until
+
+    def start(self) -> None:
+        self.until = time.monotonic() + KICK_PAUSE_SECONDS
+
+    def clear(self) -> None:
+        self.until = 0.0
+
+
+kick_pause = _KickPause()
 
 
 @dataclass(frozen=True)
@@ -78,7 +103,6 @@ def queue_rendered_mail(
     headers: dict | None = None,
 ) -> OutboxMessage:
     """Write an already rendered message to the outbox (e.g. allauth's own mails)."""
-    domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     message = OutboxMessage.objects.create(
         to_email=to,
         subject=" ".join(subject.split())[:300],
@@ -90,19 +114,51 @@ def queue_rendered_mail(
             for a in attachments
         ],
         topic=topic,
-        message_id=make_msgid(domain=domain or "localhost"),
+        message_id=make_msgid(domain=site_domain()),
     )
     transaction.on_commit(lambda: kick_relay(message_ids=[message.pk]), robust=True)
     return message
 
 
+def site_domain() -> str:
+    """The host name of ``SITE_URL``: the right-hand side of Message-IDs and calendar UIDs."""
+    domain = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return domain or "localhost"
+
+
 def kick_relay(*, message_ids: list[int] | None = None) -> None:
-    """Ask a worker to relay now; give up quickly when the broker cannot be reached."""
+    """Ask a worker to relay now; give up at once when the broker cannot be reached.
+
+    The publish uses its own connection that does not retry and times out after
+    ``KICK_TIMEOUT_SECONDS``, so a request never hangs on a dead Redis; the beat sweep sends
+    what a failed kick left behind. With tasks running inline (the demo, the tests) the relay
+    runs here and then.
+    """
     from .tasks import relay_outbox
 
+    if relay_outbox.app.conf.task_always_eager:
+        try:
+            relay_outbox.apply(kwargs={"message_ids": message_ids}, throw=True)
+        except Exception:  # noqa: BLE001 - the row keeps its error and is retried
+            logger.exception("outbox relay failed for %s", message_ids)
+        return
+    if kick_pause.active():
+        logger.info("outbox relay not kicked (broker failed recently): %s", message_ids)
+        return
     try:
-        relay_outbox.apply_async(kwargs={"message_ids": message_ids}, retry=False)
+        with relay_outbox.app.connection_for_write(
+            connect_timeout=KICK_TIMEOUT_SECONDS,
+            transport_options={
+                "max_retries": 0,
+                "socket_connect_timeout": KICK_TIMEOUT_SECONDS,
+                "socket_timeout": KICK_TIMEOUT_SECONDS,
+            },
+        ) as connection:
+            relay_outbox.apply_async(
+                kwargs={"message_ids": message_ids}, retry=False, connection=connection
+            )
     except Exception:  # noqa: BLE001 - any broker failure: the sweep sends it later
+        kick_pause.start()
         logger.warning("outbox relay not kicked; the sweep will send %s", message_ids)
 
 

@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import console_views as views
 
 app_name = "activity_console"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ActivityListView.as_view(), name="activity_list"),
+    path("<int:pk>/", views.RegistrationListView.as_view(), name="registration_list"),
+    path("<int:pk>/capacity/", views.CapacityView.as_view(), name="capacity"),
+    path("<int:pk>/invitations/", views.InvitationsView.as_view(), name="invitations"),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/decide/",
+        views.DecideRegistrationView.as_view(),
+        name="decide",
+    ),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/role/",
+        views.AssignRoleView.as_view(),
+        name="assign_role",
+    ),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/cancel/",
+        views.CancelRegistrationView.as_view(),
+        name="cancel",
+    ),
+]

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -56,6 +57,20 @@ class ActivityQuerySet(models.QuerySet):
 
     def held(self):
         return self.filter(status=ActivityStatus.HELD)
+
+    def with_kind_objects(self):
+        """Join each kind's own object (a convening, a webinar, a cohort) in the same query,
+        so ``page_url()`` costs nothing however many kinds are installed."""
+        return self.select_related(*kind_accessors())
+
+
+def kind_accessors() -> list[str]:
+    """The reverse one-to-one names through which the kinds' apps reach ``Activity``."""
+    return [
+        relation.get_accessor_name()
+        for relation in Activity._meta.related_objects
+        if relation.one_to_one
+    ]
 
 
 class Activity(models.Model):
@@ -166,6 +181,23 @@ class Activity(models.Model):
         if self.registration_opens_at and self.registration_opens_at <= now:
             return ActivityStatus.OPEN
         return ActivityStatus.PLANNED
+
+    def page_url(self) -> str:
+        """The public page of the kind's own object (a convening, a webinar, a cohort).
+
+        The platform does not import the apps above it: it follows the reverse one-to-one
+        relations they declare to ``Activity``. Empty when no kind has claimed the activity.
+        """
+        for relation in self._meta.related_objects:
+            if not relation.one_to_one:
+                continue
+            try:
+                kind_object = getattr(self, relation.get_accessor_name())
+            except ObjectDoesNotExist:
+                continue
+            if hasattr(kind_object, "get_absolute_url"):
+                return kind_object.get_absolute_url()
+        return ""
 
     def capacity_for(self, mode: str) -> int | None:
         return self.onsite_capacity if mode == Mode.ONSITE else self.online_capacity

@@ -1,0 +1,40 @@
+"""An activity as a calendar event, for confirmation e-mails and feeds."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from roadmap_portal.core.ics import CalendarEvent, event_uid, render_calendar, sequence_from
+
+from .models import Activity, ActivityStatus, DatePrecision, Mode
+
+
+def activity_event(activity: Activity, *, mode: str = Mode.ONSITE) -> CalendarEvent | None:
+    """The activity as one event; None while its exact dates are not fixed."""
+    if activity.starts_at is None or activity.date_precision != DatePrecision.DAY:
+        return None
+    page = activity.page_url()
+    if mode == Mode.ONLINE:
+        location = _("Online")
+    else:
+        location = activity.country.name if activity.country_id else ""
+    return CalendarEvent(
+        uid=event_uid("activity", activity.pk),
+        summary=activity.title,
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        time_zone=activity.time_zone,
+        sequence=sequence_from(activity.updated_at),
+        location=location,
+        url=settings.SITE_URL + page if page else "",
+        cancelled=activity.status == ActivityStatus.CANCELLED,
+    )
+
+
+def activity_calendar(activity: Activity, *, mode: str = Mode.ONSITE) -> str | None:
+    """The ``.ics`` text for one activity, or None while its dates are not fixed."""
+    event = activity_event(activity, mode=mode)
+    if event is None:
+        return None
+    return render_calendar([event], name=activity.title)
