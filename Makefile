@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint doctor lock messages clean benchmarks
+.PHONY: help install run test lint doctor lock messages clean
 
 help:
 	@echo "make run      install, migrate, load the demo data and serve http://$(HOST):$(PORT)"

@@ -412,7 +412,7 @@ def test_worker_command_answers_a_ping(database_url, redis_url, tmp_path):
     log_path = tmp_path / "worker.log"
 
     with (
-        Celery("compose-test", broker=redis_url) as client,
+        Celery("compose-test", broker=redis_url, set_as_current=False) as client,
         running(
             [*consume, "--hostname", node], environment=environment, log_path=log_path
         ) as process,
