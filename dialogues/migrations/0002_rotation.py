@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("dialogues", "0001_initial"),
         ("taskforce", "0002_countries"),
-        ("registrations", "0001_initial"),
+        ("registrations", "0002_activity_period_ends_at"),
     ]
 
     operations = [migrations.RunPython(create_rotation, migrations.RunPython.noop)]

@@ -1,6 +1,7 @@
 """The participation tables every kind of activity shares: one engine decides them all."""
 
 import datetime as dt
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -38,6 +39,72 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year only")
 
 
+def _zone(time_zone: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def partial_date_anchor(moment: dt.datetime, precision: str, time_zone: str) -> dt.datetime:
+    """Where a month- or year-precision start is stored: noon UTC on the period's first day.
+
+    The local date of ``moment`` gives the month or year; noon UTC on its first day falls in
+    that same month and year in UTC and in every time zone of the region, so grouping by year
+    or month agrees whichever zone a page or report reads it in.
+    """
+    local = moment.astimezone(_zone(time_zone))
+    month = local.month if precision == DatePrecision.MONTH else 1
+    return dt.datetime(local.year, month, 1, 12, tzinfo=dt.UTC)
+
+
+def period_end(
+    *,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    precision: str,
+    time_zone: str,
+) -> dt.datetime | None:
+    """When the known period of an activity is over, in UTC; None while it has no date.
+
+    With exact dates that is the end (or the start); with only the month or the year known,
+    the end of that month or year in the activity's own time zone: the summit "in April 2025"
+    in Kuala Lumpur is over at midnight on 1 May 2025 there, not earlier.
+    """
+    finished = ends_at or starts_at
+    if finished is None:
+        return None
+    if precision == DatePrecision.DAY:
+        return finished
+    zone = _zone(time_zone)
+    local = finished.astimezone(zone)
+    if precision == DatePrecision.MONTH:
+        year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    else:
+        year, month = local.year + 1, 1
+    return dt.datetime(year, month, 1, tzinfo=zone).astimezone(dt.UTC)
+
+
+def status_for(
+    *,
+    status: str,
+    period_ends_at: dt.datetime | None,
+    registration_opens_at: dt.datetime | None,
+    registration_closes_at: dt.datetime | None,
+    now: dt.datetime,
+) -> str:
+    """The status the dates give at ``now``; a cancelled activity stays cancelled."""
+    if status == ActivityStatus.CANCELLED:
+        return ActivityStatus.CANCELLED
+    if period_ends_at is not None and period_ends_at <= now:
+        return ActivityStatus.HELD
+    if registration_closes_at and registration_closes_at <= now:
+        return ActivityStatus.CLOSED
+    if registration_opens_at and registration_opens_at <= now:
+        return ActivityStatus.OPEN
+    return ActivityStatus.PLANNED
+
+
 class Access(models.TextChoices):
     OPEN = "open", _("Open to members")
     INVITATION = "invitation", _("By invitation only")
@@ -50,9 +117,10 @@ class Mode(models.TextChoices):
 
 class ActivityQuerySet(models.QuerySet):
     def upcoming(self, now=None):
+        """Not cancelled, and not over: the known period ends after ``now``, or no date yet."""
         now = now or timezone.now()
         return self.exclude(status=ActivityStatus.CANCELLED).filter(
-            Q(starts_at__gte=now) | Q(starts_at__isnull=True, status=ActivityStatus.PLANNED)
+            Q(period_ends_at__gt=now) | Q(starts_at__isnull=True, status=ActivityStatus.PLANNED)
         )
 
     def held(self):
@@ -119,6 +187,8 @@ class Activity(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
     )
+    # Derived from the dates on save (see period_end): lets "upcoming" be one indexed filter.
+    period_ends_at = models.DateTimeField(_("over at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,6 +219,7 @@ class Activity(models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "starts_at"], name="registrations_act_kind_start"),
+            models.Index(fields=["kind", "period_ends_at"], name="registrations_act_kind_over"),
             models.Index(fields=["status", "starts_at"], name="registrations_act_status_st"),
         ]
 
@@ -156,31 +227,36 @@ class Activity(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.status != ActivityStatus.CANCELLED:
-            self.status = self.status_at(timezone.now())
+        if self.starts_at is not None and self.date_precision != DatePrecision.DAY:
+            self.starts_at = partial_date_anchor(
+                self.starts_at, self.date_precision, self.time_zone
+            )
+        self.period_ends_at = period_end(
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            precision=self.date_precision,
+            time_zone=self.time_zone,
+        )
+        self.status = self.status_at(timezone.now())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "starts_at", "period_ends_at", "status"}
         super().save(*args, **kwargs)
 
     def status_at(self, now: dt.datetime) -> str:
         """The status the dates give at ``now``; a cancelled activity stays cancelled."""
-        if self.status == ActivityStatus.CANCELLED:
-            return ActivityStatus.CANCELLED
-        finished = self.ends_at or self.starts_at
-        if finished is not None and self.date_precision == DatePrecision.DAY and finished <= now:
-            return ActivityStatus.HELD
-        if finished is not None and self.date_precision != DatePrecision.DAY:
-            # Only the month or year is known: held once that whole period has passed.
-            local = finished.astimezone(dt.UTC)
-            if self.date_precision == DatePrecision.MONTH:
-                end = (local.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            else:
-                end = local.replace(year=local.year + 1, month=1, day=1)
-            if end.replace(hour=0, minute=0, second=0, microsecond=0) <= now:
-                return ActivityStatus.HELD
-        if self.registration_closes_at and self.registration_closes_at <= now:
-            return ActivityStatus.CLOSED
-        if self.registration_opens_at and self.registration_opens_at <= now:
-            return ActivityStatus.OPEN
-        return ActivityStatus.PLANNED
+        return status_for(
+            status=self.status,
+            period_ends_at=period_end(
+                starts_at=self.starts_at,
+                ends_at=self.ends_at,
+                precision=self.date_precision,
+                time_zone=self.time_zone,
+            ),
+            registration_opens_at=self.registration_opens_at,
+            registration_closes_at=self.registration_closes_at,
+            now=now,
+        )
 
     def page_url(self) -> str:
         """The public page of the kind's own object (a convening, a webinar, a cohort).

@@ -85,7 +85,7 @@ def test_each_rotation_year_has_its_page(client, rotation, year, host):
     assert response.status_code == 200
     assert f"<h1>ASEAN SSE for SDGs Policy Dialogue {year}</h1>" in page
     assert f"Hosted by {host}, Chair of ASEAN {year}" in page
-    assert "Dates to be confirmed" in page
+    assert f'{year} <span class="muted">(dates to be confirmed)</span>' in page
 
 
 def test_an_unknown_dialogue_is_not_found(client, rotation):
