@@ -15,6 +15,7 @@ help:
 	@echo "make lint     ruff, import-linter contracts, missing migrations"
 	@echo "make doctor   report missing system packages with the command to install them"
 	@echo "make lock     re-resolve requirements/*.lock from pyproject.toml"
+	@echo "make messages update the translation catalogues in locale/ and compile them"
 
 install: $(STAMP)
 
@@ -49,8 +50,11 @@ lock: install
 	$(BIN)/uv pip compile --quiet pyproject.toml -o requirements/base.lock
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -o requirements/dev.lock
 
+# The catalogues carry no source locations and no creation date, so they change only when the
+# strings do; the compiled .mo files are committed, so a fresh clone runs without GNU gettext.
 messages: install
-	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l id -l th --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=benchmarks
+	$(BIN)/python -c 'import pathlib, re; [p.write_text(re.sub(r"^\"POT-Creation-Date: .*\n", "", p.read_text("utf-8"), flags=re.M), "utf-8") for p in pathlib.Path("locale").glob("*/LC_MESSAGES/*.po")]'
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

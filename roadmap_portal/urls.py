@@ -15,9 +15,12 @@ urlpatterns = [
     path("readiness/", include("training.readiness_urls")),
     path("me/", include("roadmap_portal.accounts.urls")),
     path("registrations/", include("roadmap_portal.registrations.urls")),
+    path("logistics/", include("roadmap_portal.logistics.urls")),
     path("manage/activities/", include("roadmap_portal.registrations.console_urls")),
+    path("manage/logistics/", include("roadmap_portal.logistics.console_urls")),
     path("manage/reports/", include("roadmap_portal.roadmap.report_urls")),
     path("manage/", include("roadmap_portal.roadmap.console_urls")),
     path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

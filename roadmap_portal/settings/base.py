@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "roadmap_portal.core",
     "roadmap_portal.accounts",
     "roadmap_portal.registrations",
+    "roadmap_portal.logistics",
     "roadmap_portal.roadmap",
     # Floor 2: the registry.
     "taskforce",
@@ -150,7 +151,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# The switcher shows each language in its own script (name_local); these names serve the admin.
+LANGUAGES = [("en", _("English")), ("id", _("Indonesian")), ("th", _("Thai"))]
+# The chosen language outlives the browser session; set_language is a same-site POST.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -211,10 +216,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 # A publish that cannot reach Redis gives up quickly: the outbox sweep catches up later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "UTC"
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["roadmap_portal.core.console.tasks"]
+# How long after an activity the personal data of its logistics is kept (questions' answers,
+# visa details, check-ins, support justifications, feedback links).
+LOGISTICS_RETENTION_DAYS = env.int("DJANGO_LOGISTICS_RETENTION_DAYS", default=365)
+
 CELERY_BEAT_SCHEDULE = {
+    "console-purge-expired-imports": {"task": "console.purge_expired_imports", "schedule": 3600.0},
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0},
     "reports-fail-stale": {"task": "reports.fail_stale", "schedule": 60.0},
     "activities-sync-status": {"task": "registrations.sync_statuses", "schedule": 900.0},
+    "reminders-scan": {"task": "reminders.scan", "schedule": 300.0},
+    "logistics-purge-expired": {"task": "logistics.purge_expired", "schedule": 86400.0},
+    "logistics-invite-feedback": {"task": "logistics.invite_feedback", "schedule": 3600.0},
     "webinars-purge-expired-imports": {
         "task": "webinars.purge_expired_imports",
         "schedule": 3600.0,
