@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from roadmap_portal.logistics.forms import answer_field
+
 from .models import Invitation, InvitationStatus, Mode, Role
 from .services import Decision
 
@@ -39,11 +41,27 @@ class RegisterForm(forms.Form):
         self.fields["mode"].initial = modes[0][0]
         if not activity.requires_approval:
             del self.fields["motivation"]
+        # The activity's registration questions, asked once for the people registered together.
+        # Read once per activity object: a member of several organisations sees several forms.
+        if not hasattr(activity, "_registration_questions"):
+            activity._registration_questions = list(
+                activity.registration_questions.order_by("position", "id")
+            )
+        self.questions = activity._registration_questions
+        for question in self.questions:
+            self.fields[f"question_{question.pk}"] = answer_field(question)
         # Ids stay unique when a member of two organisations sees two forms on one page.
         self.auto_id = f"id_org{organisation.pk}_%s"
 
     def selected_people(self) -> list:
         return [self.people_by_id[pk] for pk in self.cleaned_data["people"]]
+
+    def answers(self) -> dict[int, str]:
+        """The answers to the registration questions, by question id."""
+        return {
+            question.pk: self.cleaned_data.get(f"question_{question.pk}") or ""
+            for question in self.questions
+        }
 
 
 class DecisionForm(forms.Form):

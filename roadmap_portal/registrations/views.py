@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from roadmap_portal.accounts import membership
+from roadmap_portal.logistics.services import save_answers
 
 from . import selectors, services
 from .forms import RegisterForm
@@ -85,14 +87,17 @@ class ActivityRegisterView(LoginRequiredMixin, ReturnUrlMixin, FormView):
     def form_valid(self, form):
         for person in form.selected_people():
             try:
-                registration = services.register_person(
-                    activity=self.activity,
-                    person=person,
-                    organisation=self.organisation,
-                    mode=form.cleaned_data["mode"],
-                    by=self.request.user,
-                    motivation=form.cleaned_data.get("motivation", ""),
-                )
+                # The registration and its answers are written together or not at all.
+                with transaction.atomic():
+                    registration = services.register_person(
+                        activity=self.activity,
+                        person=person,
+                        organisation=self.organisation,
+                        mode=form.cleaned_data["mode"],
+                        by=self.request.user,
+                        motivation=form.cleaned_data.get("motivation", ""),
+                    )
+                    save_answers(registration=registration, answers=form.answers())
             except RegistrationRefused as refusal:
                 messages.error(
                     self.request,
