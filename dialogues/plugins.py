@@ -58,8 +58,16 @@ def register():
         )
     )
     plugins.register_demo_seeder(plugins.DemoSeeder(key="dialogues", order=20, seed=_seed_demo))
+    plugins.register_scale_generator(
+        plugins.ScaleGenerator("dialogues", 20, "dialogues.scale.generate", activity_weight=3)
+    )
 
     # The app's reports and its sections of the Roadmap progress report.
     from . import reports
 
     reports.register()
+
+    # The dialogues' console pages and menu entries.
+    from . import console
+
+    console.register()

@@ -101,7 +101,15 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [models.Index(fields=["approved", "name"], name="taskforce_org_approved_name")]
+        # The directory's filters and its sort; the name search uses a trigram index on
+        # ``search_text`` that migration 0005 adds on PostgreSQL.
+        indexes = [
+            models.Index(fields=["approved", "name"], name="taskforce_org_approved_name"),
+            models.Index(
+                fields=["approved", "country", "name"], name="taskforce_org_approved_country"
+            ),
+            models.Index(fields=["approved", "kind", "name"], name="taskforce_org_approved_kind"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
@@ -185,6 +193,7 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["name", "id"], name="taskforce_person_name")]
 
     def __str__(self):
         return self.full_name
@@ -493,3 +502,41 @@ class AffiliationRequest(models.Model):
         if self.proposed_acronym:
             return f"{self.proposed_name} ({self.proposed_acronym})"
         return self.proposed_name
+
+
+class MergeKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class MergeRecord(models.Model):
+    """Two records found to be the same, merged by staff: the duplicate was deleted and what
+    hung on it moved to the survivor. The duplicate's own history stays in its history table
+    under ``duplicate_id``; ``moved`` tells what moved, by kind of record."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MergeKind.choices)
+    survivor_id = models.PositiveBigIntegerField(_("kept record"))
+    survivor_name = models.CharField(_("name of the kept record"), max_length=250)
+    duplicate_id = models.PositiveBigIntegerField(_("merged record"))
+    duplicate_name = models.CharField(_("name of the merged record"), max_length=250)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
+    moved = models.JSONField(_("what moved"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        indexes = [
+            models.Index(fields=["kind", "survivor_id"], name="taskforce_merge_survivor"),
+        ]
+
+    def __str__(self):
+        return f"{self.duplicate_name} → {self.survivor_name}"

@@ -41,8 +41,16 @@ def register():
         )
     )
     plugins.register_demo_seeder(plugins.DemoSeeder(key="taskforce", order=10, seed=_seed_demo))
+    plugins.register_scale_generator(
+        plugins.ScaleGenerator("taskforce", 10, "taskforce.scale.generate")
+    )
 
     # The app's reports and its sections of the Roadmap progress report.
     from . import reports
 
     reports.register()
+
+    # The registry's console pages, menu entries and "needs attention" items.
+    from . import console
+
+    console.register()

@@ -8,7 +8,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from roadmap_portal.accounts.membership import (
     console_users,
     is_member_of,
+    is_staff,
     may_decide_affiliation_request,
     may_manage_organisation,
 )
@@ -30,6 +31,8 @@ from .models import (
     AffiliationRequestStatus,
     Country,
     Gender,
+    MergeKind,
+    MergeRecord,
     Organisation,
     Person,
     TaskForceMembership,
@@ -777,3 +780,508 @@ def unset_focal_point(
             change=_("The person is no longer a focal point."),
         )
     return affiliation
+
+
+# What the secretariat keeps in the console --------------------------------------------------
+
+
+def _require_staff(by) -> None:
+    if not is_staff(by):
+        raise PermissionDenied(_("Only the secretariat can do this."))
+
+
+def _save_by(instance, by, **kwargs) -> None:
+    """Save and let the history record who did it, also outside a request."""
+    if getattr(by, "is_authenticated", False):
+        instance._history_user = by
+    instance.save(**kwargs)
+
+
+@transaction.atomic
+def update_organisation(
+    *,
+    organisation: Organisation,
+    by,
+    name: str,
+    kind: str,
+    country: Country | None,
+    acronym: str = "",
+    website: str = "",
+    description: str = "",
+    is_asec_member: bool = False,
+    approved: bool = False,
+) -> Organisation:
+    """Staff correct an organisation, its approval and ASEC membership included.
+
+    Its address (slug) stays. Nothing is saved when nothing changes, so a retry adds no
+    history.
+    """
+    _require_staff(by)
+    organisation = _lock_organisation(organisation)
+    wanted = {
+        "name": normalise_name(name),
+        "acronym": normalise_name(acronym),
+        "kind": kind,
+        "country": country,
+        "website": website.strip(),
+        "description": _clean_text(description),
+        "is_asec_member": is_asec_member,
+        "approved": approved,
+    }
+    if all(getattr(organisation, field) == value for field, value in wanted.items()):
+        return organisation
+    for field, value in wanted.items():
+        setattr(organisation, field, value)
+    organisation.full_clean()
+    _save_by(organisation, by)
+    return organisation
+
+
+@transaction.atomic
+def update_person_details(
+    *,
+    person: Person,
+    by,
+    name: str,
+    honorific: str = "",
+    name_latin: str = "",
+    gender: str = Gender.NOT_RECORDED,
+    gender_description: str = "",
+    email: str = "",
+    phone: str = "",
+    listed_publicly: bool = False,
+) -> Person:
+    """Staff correct a person's record.
+
+    A person who signs in keeps the address of their account: it changes only through the
+    account's own verified change of e-mail. Nothing is saved when nothing changes.
+    """
+    _require_staff(by)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    email = email.strip()
+    if person.user_id and email.casefold() != person.user.email.casefold():
+        raise ValidationError(
+            {
+                "email": _(
+                    "This person signs in with %(email)s; the address changes only from their "
+                    "own account."
+                )
+                % {"email": person.user.email}
+            }
+        )
+    wanted = {
+        "name": normalise_name(name),
+        "honorific": normalise_name(honorific),
+        "name_latin": normalise_name(name_latin),
+        "gender": gender,
+        "gender_description": gender_description.strip(),
+        "email": person.user.email if person.user_id else email,
+        "phone": phone.strip(),
+        "listed_publicly": listed_publicly,
+    }
+    if all(getattr(person, field) == value for field, value in wanted.items()):
+        return person
+    for field, value in wanted.items():
+        setattr(person, field, value)
+    person.full_clean()
+    _save_by(person, by)
+    return person
+
+
+@transaction.atomic
+def update_affiliation(
+    *,
+    affiliation: Affiliation,
+    by,
+    position: str = "",
+    started: dt.date | None = None,
+    ended: dt.date | None = None,
+    is_focal_point: bool = False,
+    confirm_last_focal_point: bool = False,
+) -> Affiliation:
+    """Staff correct an affiliation: position, dates, focal-point role.
+
+    Taking the role from the organisation's last focal point (by unticking it or by ending
+    the affiliation) needs ``confirm_last_focal_point`` (else ``LastFocalPointError``) and
+    then alerts staff by e-mail, as a focal point's own change does.
+    """
+    _require_staff(by)
+    _lock_organisation(affiliation.organisation)
+    affiliation = Affiliation.objects.select_related("person", "organisation").get(
+        pk=affiliation.pk
+    )
+    today = timezone.localdate()
+    loses_role = affiliation.is_focal_point and (
+        not is_focal_point or (ended is not None and ended <= today)
+    )
+    last = loses_role and _is_last_focal_point(affiliation)
+    if last and not confirm_last_focal_point:
+        raise _confirmation_needed()
+    wanted = {
+        "position": normalise_name(position),
+        "started": started,
+        "ended": ended,
+        "is_focal_point": is_focal_point,
+    }
+    if all(getattr(affiliation, field) == value for field, value in wanted.items()):
+        return affiliation
+    for field, value in wanted.items():
+        setattr(affiliation, field, value)
+    affiliation.full_clean()
+    _save_by(affiliation, by)
+    if last:
+        _alert_staff_last_focal_point(
+            affiliation=affiliation, by=by, change=_("The secretariat changed the affiliation.")
+        )
+    return affiliation
+
+
+@transaction.atomic
+def update_taskforce_membership(
+    *, membership: TaskForceMembership, by, role: str, since: dt.date, until: dt.date | None
+) -> TaskForceMembership:
+    """Staff correct an organisation's Task Force role or its dates."""
+    _require_staff(by)
+    membership = TaskForceMembership.objects.select_for_update().get(pk=membership.pk)
+    if (membership.role, membership.since, membership.until) == (role, since, until):
+        return membership
+    membership.role, membership.since, membership.until = role, since, until
+    membership.full_clean()
+    _save_by(membership, by)
+    return membership
+
+
+@transaction.atomic
+def update_taskforce_position(
+    *, position: TaskForcePosition, by, title: str, since: dt.date, until: dt.date | None
+) -> TaskForcePosition:
+    """Staff correct a person's Task Force post or its dates."""
+    _require_staff(by)
+    position = TaskForcePosition.objects.select_for_update().get(pk=position.pk)
+    if (position.title, position.since, position.until) == (title, since, until):
+        return position
+    position.title, position.since, position.until = title, since, until
+    position.full_clean()
+    _save_by(position, by)
+    return position
+
+
+# Merging duplicates ------------------------------------------------------------------------
+
+
+def _label_of(relation) -> str:
+    return str(relation.related_model._meta.verbose_name_plural)
+
+
+def _move_other_relations(model, *, duplicate, survivor, by, skip: set[str]) -> dict[str, int]:
+    """Point every other record that refers to ``duplicate`` at ``survivor``.
+
+    The apps above the registry (dialogues, webinars, training) refer to people and
+    organisations too; they are reached through the model's reverse relations, so the
+    registry imports none of them. Many-to-many links move unless the survivor already has
+    the same one. A row that cannot move because the survivor already has its twin (a unique
+    constraint) is deleted when it would have gone with the duplicate anyway (CASCADE),
+    unlinked when its link is optional (SET_NULL), and otherwise refuses the merge.
+    """
+    moved: dict[str, int] = {}
+    for relation in model._meta.related_objects:
+        if relation.get_accessor_name() in skip:
+            continue
+        label = _label_of(relation)
+        if relation.many_to_many:
+            if not relation.through._meta.auto_created:
+                # A through model of the app's own is reached as a relation of its own.
+                continue
+            through = relation.through._base_manager
+            ours = relation.field.m2m_reverse_field_name()
+            theirs = relation.field.m2m_field_name()
+            taken = through.filter(**{ours: survivor}).values(theirs)
+            count = (
+                through.filter(**{ours: duplicate})
+                .exclude(**{f"{theirs}__in": taken})
+                .update(**{ours: survivor})
+            )
+            through.filter(**{ours: duplicate}).delete()
+            if count:
+                moved[label] = moved.get(label, 0) + count
+            continue
+        field = relation.field
+        rows = list(relation.related_model._base_manager.filter(**{field.name: duplicate}))
+        for row in rows:
+            setattr(row, field.name, survivor)
+            try:
+                with transaction.atomic():
+                    _save_by(row, by, update_fields=[field.name])
+            except IntegrityError as error:
+                on_delete = field.remote_field.on_delete
+                if on_delete is models.CASCADE:
+                    row.delete()
+                elif on_delete is models.SET_NULL:
+                    setattr(row, field.name, None)
+                    _save_by(row, by, update_fields=[field.name])
+                else:
+                    raise ValidationError(
+                        _(
+                            "These two records cannot be merged automatically: both have "
+                            "%(things)s that would clash (%(row)s)."
+                        )
+                        % {"things": label, "row": row}
+                    ) from error
+                continue
+            moved[label] = moved.get(label, 0) + 1
+    return moved
+
+
+def _merge_affiliations(*, field: str, duplicate, survivor, by) -> int:
+    """Move the duplicate's affiliations; an open one twinned by the survivor's is folded
+    into it (the focal-point role and the earliest start are kept)."""
+    other = "organisation" if field == "person" else "person"
+    moved = 0
+    for affiliation in Affiliation.objects.filter(**{field: duplicate}).order_by("pk"):
+        twin = None
+        if affiliation.ended is None:
+            twin = Affiliation.objects.filter(
+                **{field: survivor, other: getattr(affiliation, other), "ended__isnull": True}
+            ).first()
+        if twin is None:
+            setattr(affiliation, field, survivor)
+            _save_by(affiliation, by)
+        else:
+            twin.is_focal_point = twin.is_focal_point or affiliation.is_focal_point
+            twin.position = twin.position or affiliation.position
+            starts = [day for day in (twin.started, affiliation.started) if day is not None]
+            twin.started = min(starts) if starts else None
+            _save_by(twin, by)
+            affiliation.delete()
+        moved += 1
+    return moved
+
+
+def _fold_open_twins(queryset, *, field: str, kind_field: str, duplicate, survivor, by) -> int:
+    """Move Task Force memberships or positions; an open one the survivor also holds in the
+    same role is folded into the survivor's, which keeps the earlier start."""
+    moved = 0
+    for row in queryset.filter(**{field: duplicate}).order_by("pk"):
+        twin = None
+        if row.until is None:
+            twin = queryset.filter(
+                **{field: survivor, kind_field: getattr(row, kind_field), "until__isnull": True}
+            ).first()
+        if twin is None:
+            setattr(row, field, survivor)
+            _save_by(row, by)
+        else:
+            if row.since < twin.since:
+                twin.since = row.since
+                _save_by(twin, by)
+            row.delete()
+        moved += 1
+    return moved
+
+
+def _move_registrations(*, person_field: str, duplicate, survivor, by) -> tuple[int, int]:
+    """Move the duplicate person's registrations. Where both have an active registration for
+    the same activity, the survivor's stays and the duplicate's is cancelled ("merged"); a
+    seat it held goes to the first person waiting. Returns (moved, cancelled)."""
+    from roadmap_portal.registrations.models import (
+        ROLES_OUTSIDE_CAPACITY,
+        Registration,
+        RegistrationStatus,
+    )
+    from roadmap_portal.registrations.services import set_capacity
+
+    survivor_active = set(
+        Registration.objects.active()
+        .filter(**{person_field: survivor})
+        .values_list("activity_id", flat=True)
+    )
+    freed = {}
+    moved = cancelled = 0
+    registrations = Registration.objects.filter(**{person_field: duplicate}).select_related(
+        "activity"
+    )
+    for registration in registrations.order_by("pk"):
+        if registration.is_active and registration.activity_id in survivor_active:
+            if (
+                registration.status == RegistrationStatus.CONFIRMED
+                and registration.role not in ROLES_OUTSIDE_CAPACITY
+            ):
+                freed[registration.activity_id] = registration.activity
+            registration.status = RegistrationStatus.CANCELLED
+            registration.decided_at = timezone.now()
+            registration.decision_reason = _("merged")
+            cancelled += 1
+        setattr(registration, person_field, survivor)
+        _save_by(registration, by)
+        moved += 1
+    for activity in freed.values():
+        # The same capacities again: the engine promotes whoever the freed seat admits.
+        set_capacity(
+            activity=activity,
+            onsite_capacity=activity.onsite_capacity,
+            online_capacity=activity.online_capacity,
+            by=by,
+        )
+    return moved, cancelled
+
+
+def _record_merge(*, kind: str, survivor, duplicate, by, moved: dict) -> MergeRecord:
+    return MergeRecord.objects.create(
+        kind=kind,
+        survivor_id=survivor.pk,
+        survivor_name=str(survivor)[:250],
+        duplicate_id=duplicate.pk,
+        duplicate_name=str(duplicate)[:250],
+        merged_by=by if getattr(by, "is_authenticated", False) else None,
+        moved=moved,
+    )
+
+
+def _delete_merged(duplicate, *, survivor, by) -> None:
+    if getattr(by, "is_authenticated", False):
+        duplicate._history_user = by
+    duplicate._change_reason = f"merged into #{survivor.pk}"
+    duplicate.delete()
+
+
+def _lock_pair(model, survivor, duplicate):
+    if survivor.pk == duplicate.pk:
+        raise ValidationError(_("A record cannot be merged with itself."))
+    rows = {
+        row.pk: row
+        for row in model.objects.select_for_update(of=("self",)).filter(
+            pk__in=[survivor.pk, duplicate.pk]
+        )
+    }
+    if len(rows) != 2:
+        raise ValidationError(_("One of the two records no longer exists."))
+    return rows[survivor.pk], rows[duplicate.pk]
+
+
+def _fill_blanks(survivor, duplicate, fields) -> None:
+    for field in fields:
+        if not getattr(survivor, field) and getattr(duplicate, field):
+            setattr(survivor, field, getattr(duplicate, field))
+
+
+@transaction.atomic
+def merge_people(*, survivor: Person, duplicate: Person, by) -> MergeRecord:
+    """Merge ``duplicate`` into ``survivor`` (staff), in one transaction, and record it.
+
+    Moves the duplicate's registrations (an active one for an activity the survivor is
+    also registered for is cancelled with the reason "merged", its seat promoted to the
+    waitlist), affiliations (open twins folded together), Task Force positions, every other
+    record that names the person (sessions, webinars, training), and its user account when
+    the survivor has none. The survivor's blank fields are filled from the duplicate; its
+    consent to be listed publicly stays its own. The duplicate is then deleted; its history
+    stays, and the ``MergeRecord`` names it. Two people who both sign in are refused.
+    """
+    _require_staff(by)
+    survivor, duplicate = _lock_pair(Person, survivor, duplicate)
+    if survivor.user_id and duplicate.user_id:
+        raise ValidationError(
+            _(
+                "Both people sign in with their own account; merge the accounts first, or ask "
+                "one of them to stop using theirs."
+            )
+        )
+    moved: dict[str, int] = {}
+    registrations, cancelled = _move_registrations(
+        person_field="person", duplicate=duplicate, survivor=survivor, by=by
+    )
+    affiliations = _merge_affiliations(
+        field="person", duplicate=duplicate, survivor=survivor, by=by
+    )
+    positions = _fold_open_twins(
+        TaskForcePosition.objects.all(),
+        field="person",
+        kind_field="title",
+        duplicate=duplicate,
+        survivor=survivor,
+        by=by,
+    )
+    for label, count in (
+        (_("registrations"), registrations),
+        (_("registrations cancelled as duplicates"), cancelled),
+        (_("affiliations"), affiliations),
+        (_("Task Force positions"), positions),
+    ):
+        if count:
+            moved[str(label)] = count
+    moved.update(
+        _move_other_relations(
+            Person,
+            duplicate=duplicate,
+            survivor=survivor,
+            by=by,
+            skip={"registrations", "affiliations", "taskforce_positions"},
+        )
+    )
+    user = duplicate.user
+    if user is not None and survivor.user_id is None:
+        duplicate.user = None
+        duplicate.save(update_fields=["user"])
+        survivor.user = user
+        survivor.email = user.email
+        moved[str(_("user account"))] = 1
+    _fill_blanks(survivor, duplicate, ["honorific", "name_latin", "email", "phone"])
+    if survivor.gender == Gender.NOT_RECORDED and duplicate.gender != Gender.NOT_RECORDED:
+        survivor.gender = duplicate.gender
+        survivor.gender_description = duplicate.gender_description
+    _save_by(survivor, by)
+    record = _record_merge(
+        kind=MergeKind.PERSON, survivor=survivor, duplicate=duplicate, by=by, moved=moved
+    )
+    _delete_merged(duplicate, survivor=survivor, by=by)
+    return record
+
+
+@transaction.atomic
+def merge_organisations(*, survivor: Organisation, duplicate: Organisation, by) -> MergeRecord:
+    """Merge ``duplicate`` into ``survivor`` (staff), in one transaction, and record it.
+
+    Moves the duplicate's affiliations (open twins folded, focal-point roles kept), Task
+    Force memberships (open twins folded), registrations, invitations, affiliation requests
+    and every other record that names the organisation; a row the survivor already has its
+    twin of is dropped. The survivor keeps its name and address (slug), fills its blank
+    fields from the duplicate, and is approved or an ASEC member if either was. The
+    duplicate is then deleted; its history stays, and the ``MergeRecord`` names it.
+    """
+    _require_staff(by)
+    survivor, duplicate = _lock_pair(Organisation, survivor, duplicate)
+    moved: dict[str, int] = {}
+    affiliations = _merge_affiliations(
+        field="organisation", duplicate=duplicate, survivor=survivor, by=by
+    )
+    memberships = _fold_open_twins(
+        TaskForceMembership.objects.all(),
+        field="organisation",
+        kind_field="role",
+        duplicate=duplicate,
+        survivor=survivor,
+        by=by,
+    )
+    for label, count in (
+        (_("affiliations"), affiliations),
+        (_("Task Force memberships"), memberships),
+    ):
+        if count:
+            moved[str(label)] = count
+    moved.update(
+        _move_other_relations(
+            Organisation,
+            duplicate=duplicate,
+            survivor=survivor,
+            by=by,
+            skip={"affiliations", "taskforce_memberships"},
+        )
+    )
+    _fill_blanks(survivor, duplicate, ["acronym", "website", "description", "country"])
+    survivor.approved = survivor.approved or duplicate.approved
+    survivor.is_asec_member = survivor.is_asec_member or duplicate.is_asec_member
+    _save_by(survivor, by)
+    record = _record_merge(
+        kind=MergeKind.ORGANISATION, survivor=survivor, duplicate=duplicate, by=by, moved=moved
+    )
+    _delete_merged(duplicate, survivor=survivor, by=by)
+    return record

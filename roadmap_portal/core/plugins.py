@@ -132,6 +132,75 @@ def register_demo_seeder(seeder: DemoSeeder) -> None:
     _register(demo_seeders, seeder, seeder.key)
 
 
+@dataclass
+class ScaleContext:
+    """What a scale generator is given by ``generate_scale_data``, and what it leaves there.
+
+    ``rng`` is the run's one ``random.Random(seed)``: generators draw from it in ``order``, so a
+    seed repeats the data. ``marker`` prefixes every slug of the run ("scale3"), so a second
+    run adds to the first. ``wanted`` holds the sizes asked for ("organisations", "people");
+    ``activities`` is this generator's share of ``--activities``. Generators append what
+    later ones need: ``members`` holds ``(person_id, organisation_id)`` pairs, and
+    ``activity_ids`` the activities that registrations are then spread over.
+    """
+
+    rng: Any
+    marker: str
+    wanted: dict[str, int] = field(default_factory=dict)
+    activities: int = 0
+    organisation_ids: list[int] = field(default_factory=list)
+    members: list[tuple[int, int]] = field(default_factory=list)
+    activity_ids: list[int] = field(default_factory=list)
+    tallies: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str, number: int) -> None:
+        self.tallies[label] = self.tallies.get(label, 0) + number
+
+    def new_activity(self, **fields):
+        """An unsaved ``Activity`` with what ``save()`` derives (period end, status) filled in,
+        ready for ``bulk_create``, which skips ``save()``."""
+        from django.utils import timezone
+
+        from roadmap_portal.registrations.models import Activity, period_end, status_for
+
+        activity = Activity(**fields)
+        activity.period_ends_at = period_end(
+            starts_at=activity.starts_at,
+            ends_at=activity.ends_at,
+            precision=activity.date_precision,
+            time_zone=activity.time_zone,
+        )
+        activity.status = status_for(
+            status=activity.status,
+            period_ends_at=activity.period_ends_at,
+            registration_opens_at=activity.registration_opens_at,
+            registration_closes_at=activity.registration_closes_at,
+            now=timezone.now(),
+        )
+        return activity
+
+
+@dataclass(frozen=True)
+class ScaleGenerator:
+    """An app's part of ``generate_scale_data``: bulk inserts of synthetic rows, by ``order``.
+
+    ``generate`` is the dotted path of a ``Callable[[ScaleContext], None]``, imported only when
+    the command runs. ``activity_weight`` is the app's share of ``--activities`` (0: none).
+    """
+
+    key: str
+    order: int
+    generate: str
+    activity_weight: int = 0
+
+
+scale_generators: list[ScaleGenerator] = []
+
+
+def register_scale_generator(generator: ScaleGenerator) -> None:
+    _register(scale_generators, generator, generator.key)
+
+
 @dataclass(frozen=True)
 class ReportSubject:
     """What one report is about: a convening, the Task Force on a date, a span of years.
@@ -258,3 +327,71 @@ def register_console_section(section: ConsoleSection) -> None:
 
 def register_attention_item(item: AttentionItem) -> None:
     _register(attention_items, item, item.key)
+
+
+@dataclass(frozen=True)
+class ReminderPolicyDefault:
+    """An app's default reminders for its kind of activity, in minutes before the start.
+
+    Staff edit the policy in the console; this default applies while no policy row exists.
+    """
+
+    kind: str
+    offsets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class NudgeTarget:
+    """One nudge an app wants sent: to ``recipient_email``, about ``activity_id``.
+
+    ``reminder_kind`` is ``nudge:<provider key>:<minutes before>``; ``target_starts_at`` the
+    moment it counts back from (a deadline); the ledger sends each target at most once.
+    """
+
+    recipient_email: str
+    activity_id: int
+    reminder_kind: str
+    target_starts_at: Any
+    due_at: Any
+    payload: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class NudgeMessage:
+    """What a nudge says: the e-mail templates' prefix and their context."""
+
+    template_prefix: str
+    context: dict
+
+
+@dataclass(frozen=True)
+class NudgeProvider:
+    """A bounded, logged nudge (DESIGN.md, reminders), e.g. focal points yet to nominate.
+
+    ``targets(now)`` lists the nudges due at ``now`` (the scan records each in the reminder
+    ledger once). ``message(row)`` renders one ledger row, or returns None when it no longer
+    applies (the organisation has nominated since): the row is then skipped. ``topic`` is what
+    a recipient unsubscribes from; ``label`` names it on ``/me/``.
+    """
+
+    key: str
+    label: str
+    topic: str
+    targets: Callable[..., list[NudgeTarget]] = field(compare=False)
+    message: Callable[..., NudgeMessage | None] = field(compare=False)
+
+
+reminder_policy_defaults: list[ReminderPolicyDefault] = []
+nudge_providers: list[NudgeProvider] = []
+
+
+def register_reminder_policy(default: ReminderPolicyDefault) -> None:
+    registry = reminder_policy_defaults
+    registry[:] = [existing for existing in registry if existing.kind != default.kind]
+    registry.append(default)
+
+
+def register_nudge(provider: NudgeProvider) -> None:
+    registry = nudge_providers
+    registry[:] = [existing for existing in registry if existing.key != provider.key]
+    registry.append(provider)

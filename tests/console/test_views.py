@@ -1,0 +1,92 @@
+"""The generic console views: the outbox list, safe returns, limits."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from roadmap_portal.core.models import OutboxMessage
+from roadmap_portal.registrations import console_lists
+from tests.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def message(number: int, status: str = "sent") -> OutboxMessage:
+    return OutboxMessage.objects.create(
+        to_email=f"person{number}@example.org",
+        subject=f"Subject {number}",
+        body_text="Hello",
+        message_id=f"<{number}@example.org>",
+        status=status,
+        last_error="550 mailbox unavailable" if status == "failed" else "",
+    )
+
+
+def test_failed_messages_are_listed_with_their_error(staff_client):
+    failed = message(1, "failed")
+    message(2, "sent")
+
+    listing = staff_client.get(reverse("console:message_list"), {"status": "failed"})
+    detail = staff_client.get(reverse("console:message_detail", args=[failed.pk]))
+
+    assert [row["pk"] for row in listing.context["rows"]] == [failed.pk]
+    assert ("Last error", "550 mailbox unavailable", "") in detail.context["facts"]
+    assert detail.context["history"] is None
+
+
+def test_message_list_costs_the_same_queries_for_few_and_many_rows(
+    staff_client, django_assert_num_queries
+):
+    for number in range(2):
+        message(number)
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(reverse("console:message_list"))
+    for number in range(2, 30):
+        message(number)
+
+    with django_assert_num_queries(len(few)):
+        staff_client.get(reverse("console:message_list"))
+
+
+def test_a_bulk_action_refuses_more_rows_than_its_limit(staff_client, monkeypatch):
+    registrations = [RegistrationFactory(status="pending") for _ in range(3)]
+    monkeypatch.setattr(console_lists.registration_console, "max_bulk_rows", 2)
+
+    response = staff_client.post(
+        reverse("participation_console:registration_bulk"),
+        {"action": "confirm", "ids": [r.pk for r in registrations], "confirmed": "1"},
+    )
+
+    assert response.status_code == 302
+    assert [r.status for r in type(registrations[0]).objects.order_by("pk")] == ["pending"] * 3
+
+
+def test_a_bulk_action_never_sends_staff_to_another_site(staff_client):
+    response = staff_client.post(
+        reverse("participation_console:registration_bulk"),
+        {"action": "confirm", "next": "https://evil.example.com/"},
+    )
+
+    assert response.url == reverse("participation_console:registration_list")
+
+
+def test_sort_links_keep_the_filters(staff_client):
+    RegistrationFactory(status="pending")
+
+    response = staff_client.get(
+        reverse("participation_console:registration_list"), {"status": "pending", "page": "1"}
+    )
+
+    person_header = response.context["headers"][0]
+    assert person_header["sort_url"] == "?status=pending&sort=person"
+
+
+def test_the_export_form_carries_the_filters_and_leaves_personal_columns_unticked(staff_client):
+    response = staff_client.get(
+        reverse("participation_console:registration_list"), {"status": "pending"}
+    )
+
+    assert response.context["export_filter_fields"] == [("status", "pending")]
+    unticked = [f["column"].key for f in response.context["export_fields"] if not f["checked"]]
+    assert unticked == ["email", "registered_by", "motivation"]
