@@ -161,7 +161,7 @@ class Cohort(models.Model):
         ),
     )
     completion_threshold_percent = models.PositiveSmallIntegerField(
-        _("completion threshold (% of sessions)"),
+        _("completion threshold (percentage of sessions)"),
         default=80,
         help_text=_("A participant completes the course by attending at least this share."),
     )

@@ -21,6 +21,18 @@ def _seed(context):
     seed(context)
 
 
+def _nomination_targets(*, now):
+    from .reminders import nomination_targets
+
+    return nomination_targets(now=now)
+
+
+def _nomination_message(row, *, now):
+    from .reminders import nomination_message
+
+    return nomination_message(row, now=now)
+
+
 def register():
     plugins.register_nav_entry(
         plugins.NavEntry(
@@ -41,3 +53,23 @@ def register():
         )
     )
     plugins.register_demo_seeder(plugins.DemoSeeder(key="training", order=40, seed=_seed))
+    plugins.register_reminder_policy(
+        plugins.ReminderPolicyDefault(kind="training_cohort", offsets=(7 * 24 * 60, 24 * 60))
+    )
+    plugins.register_nudge(
+        plugins.NudgeProvider(
+            key="nomination",
+            label=_("Reminders to nominate people for a training cohort (focal points)"),
+            topic="nudge.nomination",
+            targets=_nomination_targets,
+            message=_nomination_message,
+        )
+    )
+    plugins.register_scale_generator(
+        plugins.ScaleGenerator("training", 40, "training.scale.generate", activity_weight=1)
+    )
+
+    # The course's console pages, menu entries and "needs attention" items.
+    from . import console
+
+    console.register()
