@@ -3,8 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
+
+from roadmap_portal.registrations import reminders
+from roadmap_portal.registrations.reminder_forms import MailPreferencesForm
 
 from . import membership
 from .forms import SettingsForm
@@ -85,3 +90,70 @@ class SettingsView(LoginRequiredMixin, FormView):
         )
         messages.success(self.request, _("Your settings are saved."))
         return super().form_valid(form)
+
+
+class MailPreferencesView(LoginRequiredMixin, FormView):
+    """/me/mail/: which reminders and nudges keep coming, for every address of the user.
+
+    Confirmations and decisions about registrations are not listed: they always go.
+    """
+
+    template_name = "me/mail_preferences.html"
+    form_class = MailPreferencesForm
+    success_url = reverse_lazy("me:mail_preferences")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["topics"] = reminders.topics()
+        return kwargs
+
+    def get_initial(self):
+        off = reminders.unsubscribed_topics(reminders.addresses_of_user(self.request.user))
+        return {topic: topic not in off for topic, _label in reminders.topics()}
+
+    def form_valid(self, form):
+        reminders.set_mail_preferences(
+            emails=reminders.addresses_of_user(self.request.user),
+            subscribed={topic: form.cleaned_data[topic] for topic, _label in reminders.topics()},
+        )
+        messages.success(self.request, _("Your mail preferences are saved."))
+        return super().form_valid(form)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(TemplateView):
+    """/me/unsubscribe/<token>/: one-click unsubscribe from one topic, no sign-in needed.
+
+    GET shows a confirmation with a button; POST unsubscribes, from that button or from a
+    mail client following ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058),
+    which sends no CSRF token: the signed token is the proof, so CSRF is off for this view.
+    """
+
+    template_name = "me/unsubscribe.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        self.subject = reminders.read_unsubscribe_token(kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.subject is not None:
+            email, topic = self.subject
+            context["email"] = email
+            context["topic_label"] = dict(reminders.topics())[topic]
+        context["invalid"] = self.subject is None
+        return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.subject is None:
+            response.status_code = 400
+        return response
+
+    def post(self, request, *args, **kwargs):
+        if self.subject is None:
+            return self.render_to_response(self.get_context_data(), status=400)
+        email, topic = self.subject
+        reminders.unsubscribe(email=email, topic=topic)
+        return self.render_to_response(self.get_context_data(done=True))

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .faults import fault_point
 from .models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -222,6 +223,7 @@ def relay(*, message_ids: list[int] | None = None, limit: int = 200) -> int:
                 )
                 logger.warning("outbox message %s not sent: %s", message.pk, error)
                 continue
+            fault_point("outbox.after_send")
             OutboxMessage.objects.filter(pk=message.pk).update(
                 status=OutboxStatus.SENT, sent_at=timezone.now(), lease_until=None, last_error=""
             )

@@ -9,6 +9,13 @@ urlpatterns = [
     path("<int:pk>/", views.RegistrationListView.as_view(), name="registration_list"),
     path("<int:pk>/capacity/", views.CapacityView.as_view(), name="capacity"),
     path("<int:pk>/invitations/", views.InvitationsView.as_view(), name="invitations"),
+    path("<int:pk>/reminders/", views.RemindersView.as_view(), name="reminders"),
+    path("reminder-policies/", views.ReminderPolicyListView.as_view(), name="reminder_policies"),
+    path(
+        "reminder-policies/<str:kind>/",
+        views.ReminderPolicyUpdateView.as_view(),
+        name="reminder_policy_update",
+    ),
     path(
         "<int:pk>/registrations/<int:registration_pk>/decide/",
         views.DecideRegistrationView.as_view(),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -14,10 +14,11 @@ from django_filters.views import FilterView
 
 from roadmap_portal.accounts.roles import CONSOLE_PERMISSION
 
-from . import selectors, services
+from . import reminders, selectors, services
 from .filters import RegistrationFilter
 from .forms import CapacityForm, DecisionForm, InviteForm, RoleForm
-from .models import Activity, Registration
+from .models import Activity, ActivityKind, ActivityReminderOverride, Registration, ReminderPolicy
+from .reminder_forms import ActivityRemindersForm, ReminderPolicyForm
 from .services import RegistrationRefused
 
 
@@ -216,3 +217,98 @@ class InvitationsView(ConsoleActivityMixin, FormView):
         return HttpResponseRedirect(
             reverse("activity_console:invitations", kwargs={"pk": self.activity.pk})
         )
+
+
+class RemindersView(ConsoleActivityMixin, FormView):
+    """Which reminders and nudges of the activity went to whom and when, and its own policy."""
+
+    template_name = "registrations/console/reminders.html"
+    form_class = ActivityRemindersForm
+    rows_shown = 200
+
+    @cached_property
+    def override(self):
+        return ActivityReminderOverride.objects.filter(activity=self.activity).first()
+
+    def get_initial(self):
+        if self.override is None:
+            return {"choice": "policy"}
+        if not self.override.enabled:
+            return {"choice": "none"}
+        return {"choice": "own", "offsets": self.override.offsets}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(reminders.activity_ledger(self.activity)[: self.rows_shown + 1])
+        for row in rows:
+            row.skip_reason_label = reminders.skip_reason_label(row.skip_reason)
+        context["ledger"] = rows[: self.rows_shown]
+        context["more_rows"] = len(rows) > self.rows_shown
+        context["offsets"] = [
+            reminders.describe_offset(minutes)
+            for minutes in reminders.effective_offsets(self.activity)
+        ]
+        context["override"] = self.override
+        return context
+
+    def form_valid(self, form):
+        choice = form.cleaned_data["choice"]
+        reminders.set_activity_reminders(
+            activity=self.activity,
+            enabled=choice != "none",
+            offsets=form.cleaned_data["offsets"] if choice == "own" else None,
+            by=self.request.user,
+        )
+        messages.success(self.request, _("The reminders of this activity are saved."))
+        return HttpResponseRedirect(
+            reverse("activity_console:reminders", kwargs={"pk": self.activity.pk})
+        )
+
+
+class ReminderPolicyListView(ConsoleMixin, ListView):
+    """The reminders of each kind of activity."""
+
+    template_name = "registrations/console/reminders_policies.html"
+    context_object_name = "policies"
+
+    def get_queryset(self):
+        offsets = reminders.policy_offsets()
+        return [
+            {
+                "kind": kind,
+                "label": label,
+                "offsets": [reminders.describe_offset(m) for m in offsets.get(kind, [])],
+            }
+            for kind, label in ActivityKind.choices
+        ]
+
+
+class ReminderPolicyUpdateView(ConsoleMixin, FormView):
+    template_name = "registrations/console/reminders_policy_form.html"
+    form_class = ReminderPolicyForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["kind"] not in ActivityKind.values:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        policy = ReminderPolicy.objects.filter(kind=self.kwargs["kind"]).first()
+        offsets = policy.offsets if policy else reminders.default_offsets(self.kwargs["kind"])
+        return {"offsets": offsets}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kind_label"] = ActivityKind(self.kwargs["kind"]).label
+        return context
+
+    def form_valid(self, form):
+        reminders.update_reminder_policy(
+            kind=self.kwargs["kind"], offsets=form.cleaned_data["offsets"], by=self.request.user
+        )
+        messages.success(
+            self.request,
+            _("Reminders for %(kind)s are saved.")
+            % {"kind": ActivityKind(self.kwargs["kind"]).label},
+        )
+        return HttpResponseRedirect(reverse("activity_console:reminder_policies"))

@@ -504,3 +504,205 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.organisation} invited to {self.activity}"
+
+
+# Reminders ----------------------------------------------------------------------------------
+
+# The longest a reminder may come before its activity, and how many one policy may hold.
+MAX_REMINDER_OFFSET_MINUTES = 366 * 24 * 60
+MAX_REMINDER_OFFSETS = 10
+
+
+def validate_reminder_offsets(value) -> None:
+    """A list of distinct whole minutes before the start, each between 1 minute and a year."""
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(value, list):
+        raise ValidationError(_("Give the reminders as a list of minutes before the start."))
+    if len(value) > MAX_REMINDER_OFFSETS:
+        raise ValidationError(
+            _("At most %(count)s reminders per activity.") % {"count": MAX_REMINDER_OFFSETS}
+        )
+    for minutes in value:
+        if isinstance(minutes, bool) or not isinstance(minutes, int):
+            raise ValidationError(_("Each reminder is a whole number of minutes."))
+        if not 1 <= minutes <= MAX_REMINDER_OFFSET_MINUTES:
+            raise ValidationError(
+                _("Each reminder comes between one minute and one year before the start.")
+            )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("The same reminder time is given twice."))
+
+
+class ReminderPolicy(models.Model):
+    """When participants of one kind of activity are reminded, edited by staff.
+
+    ``offsets`` are minutes before the start, e.g. ``[20160, 2880]`` for 14 and 2 days.
+    The data migration seeds one row per kind; an activity may override it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices, unique=True)
+    offsets = models.JSONField(
+        _("reminders (minutes before the start)"),
+        default=list,
+        blank=True,
+        validators=[validate_reminder_offsets],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("reminder policy")
+        verbose_name_plural = _("reminder policies")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class ActivityReminderOverride(models.Model):
+    """One activity's own reminders instead of its kind's policy; or none at all."""
+
+    activity = models.OneToOneField(
+        Activity,
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        related_name="reminder_override",
+    )
+    enabled = models.BooleanField(
+        _("send reminders"), default=True, help_text=_("Off: this activity sends no reminders.")
+    )
+    offsets = models.JSONField(
+        _("reminders (minutes before the start)"),
+        default=list,
+        blank=True,
+        validators=[validate_reminder_offsets],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("activity reminder override")
+        verbose_name_plural = _("activity reminder overrides")
+
+    def __str__(self):
+        return f"Reminders of {self.activity}"
+
+
+class LedgerStatus(models.TextChoices):
+    PENDING = "pending", _("Due")
+    CLAIMED = "claimed", _("Being written")
+    QUEUED = "queued", _("Queued for sending")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class ReminderLedgerQuerySet(models.QuerySet):
+    def claimable(self, now):
+        """Due rows nobody holds: pending ones, and claimed ones whose lease has run out."""
+        return self.filter(due_at__lte=now).filter(
+            Q(status=LedgerStatus.PENDING) | Q(status=LedgerStatus.CLAIMED, lease_until__lte=now)
+        )
+
+    def open(self):
+        return self.filter(status__in=[LedgerStatus.PENDING, LedgerStatus.CLAIMED])
+
+
+class ReminderLedger(models.Model):
+    """One reminder or nudge to one address, at most once (the unique constraint says so).
+
+    ``reminder_kind`` names what it is: ``before:2880`` (two days before the start) or
+    ``nudge:nomination:10080`` (seven days before the nomination deadline).
+    ``target_starts_at`` is the moment it counts back from (the start, a deadline); when an
+    activity moves, its old rows are skipped and new ones, with the new start, take over.
+    "Queued" means its outbox message was written in the same transaction; the outbox relay
+    then sends it.
+    """
+
+    recipient_email = models.EmailField(_("recipient"))
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.SET_NULL,
+        related_name="reminders",
+        null=True,
+        blank=True,
+    )
+    reminder_kind = models.CharField(_("reminder"), max_length=60)
+    target_starts_at = models.DateTimeField(_("counted back from"))
+    due_at = models.DateTimeField(_("due at"))
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LedgerStatus.choices, default=LedgerStatus.PENDING
+    )
+    claim_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    outbox_message = models.ForeignKey(
+        "core.OutboxMessage",
+        verbose_name=_("message"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    skip_reason = models.CharField(_("why skipped"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReminderLedgerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminder ledger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient_email", "activity", "reminder_kind", "target_starts_at"],
+                name="registrations_reminder_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "claimed", "queued", "skipped"]),
+                name="registrations_reminder_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "due_at"],
+                name="registrations_reminder_due",
+                condition=Q(status__in=["pending", "claimed"]),
+            ),
+            models.Index(fields=["activity", "due_at"], name="registrations_reminder_act"),
+        ]
+
+    def __str__(self):
+        return f"{self.reminder_kind} → {self.recipient_email} ({self.activity_id})"
+
+
+class MailPreference(models.Model):
+    """An address that asked for no more mail of one topic (reminders, one kind of nudge).
+
+    Keyed by address, not account: the one-click link works without signing in. Transactional
+    mail (confirmations, decisions) has no topic here and always goes.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    topic = models.CharField(_("topic"), max_length=40)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["email", "topic"]
+        verbose_name = _("mail preference")
+        verbose_name_plural = _("mail preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "topic"], name="registrations_one_preference_per_topic"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email}: no {self.topic}"

@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.issue_due_certificates",
         "schedule": 3600.0,
     },
+    "accounts-apply-retention": {"task": "accounts.apply_retention", "schedule": 86400.0},
 }
 
 LOGGING = {

@@ -16,6 +16,8 @@ ACCOUNT_RATE_LIMITS = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The crash points of roadmap_portal.core.faults answer ROADMAP_FAULT in test workers only.
+ROADMAP_FAULT_INJECTION = True
 
 # A real Celery worker started by the tests' worker fixture (tests/worker.py) runs with these
 # settings against the test database; mail is written to files the test reads back.
