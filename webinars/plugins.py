@@ -21,6 +21,18 @@ def _seed(context):
     seed_webinars(context)
 
 
+def _calendar_event(activity, default):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from .calendars import webinar_event
+
+    try:
+        webinar = activity.webinar
+    except ObjectDoesNotExist:
+        return default
+    return webinar_event(webinar)
+
+
 def register():
     plugins.register_nav_entry(
         plugins.NavEntry(
@@ -41,3 +53,14 @@ def register():
         )
     )
     plugins.register_demo_seeder(plugins.DemoSeeder(key="webinars", order=30, seed=_seed))
+    plugins.register_calendar_provider(
+        plugins.CalendarProvider(key="webinar", event=_calendar_event)
+    )
+    plugins.register_scale_generator(
+        plugins.ScaleGenerator("webinars", 30, "webinars.scale.generate", activity_weight=5)
+    )
+
+    # The webinars' console pages, menu entries and "needs attention" item.
+    from . import console
+
+    console.register()

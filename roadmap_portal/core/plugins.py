@@ -395,3 +395,30 @@ def register_nudge(provider: NudgeProvider) -> None:
     registry = nudge_providers
     registry[:] = [existing for existing in registry if existing.key != provider.key]
     registry.append(provider)
+
+
+@dataclass(frozen=True)
+class CalendarProvider:
+    """How a kind of activity appears in calendars, so every .ics of it agrees.
+
+    ``event(activity, default)`` returns a ``roadmap_portal.core.ics.CalendarEvent`` (or None
+    while it has no date); ``default`` is the event the platform builds from the Activity
+    alone, to return when the kind has nothing better. One identity per activity matters: a
+    confirmation's attachment and a feed that disagree on UID or SEQUENCE show the same event
+    twice or keep an old time.
+    """
+
+    key: str  # the Activity kind
+    event: Callable[[Any], Any] = field(compare=False)
+
+
+calendar_providers: list[CalendarProvider] = []
+
+
+def register_calendar_provider(provider: CalendarProvider) -> None:
+    calendar_providers[:] = [p for p in calendar_providers if p.key != provider.key]
+    calendar_providers.append(provider)
+
+
+def calendar_provider_for(kind: str) -> CalendarProvider | None:
+    return next((provider for provider in calendar_providers if provider.key == kind), None)

@@ -5,15 +5,30 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from roadmap_portal.core import plugins
 from roadmap_portal.core.ics import CalendarEvent, event_uid, render_calendar, sequence_from
 
 from .models import Activity, ActivityStatus, DatePrecision, Mode
 
 
 def activity_event(activity: Activity, *, mode: str = Mode.ONSITE) -> CalendarEvent | None:
-    """The activity as one event; None while its exact dates are not fixed."""
+    """The activity as one event; None while its exact dates are not fixed.
+
+    A kind that plugs in a calendar provider (webinars do) decides its event, so the
+    confirmation's attachment, the reminders, the change notices and the feeds agree. The
+    provider is given the platform's own event to fall back on (e.g. when the activity has
+    no kind object).
+    """
     if activity.starts_at is None or activity.date_precision != DatePrecision.DAY:
         return None
+    default = _platform_event(activity, mode=mode)
+    provider = plugins.calendar_provider_for(activity.kind)
+    if provider is not None:
+        return provider.event(activity, default)
+    return default
+
+
+def _platform_event(activity: Activity, *, mode: str) -> CalendarEvent:
     page = activity.page_url()
     if mode == Mode.ONLINE:
         location = _("Online")
