@@ -103,3 +103,38 @@ def has_horizontal_overflow(page) -> bool:
     return page.evaluate(
         "() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
     )
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in through allauth's page, as a person would, and wait to land on /me/."""
+    page.goto(page.base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/me/")
+
+
+def mail_to(address: str) -> list:
+    """The messages relayed to ``address`` (the test settings' locmem backend), oldest first."""
+    from django.core import mail
+
+    return [message for message in mail.outbox if address in message.to]
+
+
+def link_in(message, path_prefix: str) -> str:
+    """The path of the first link in ``message`` that starts with ``path_prefix``."""
+    import re
+
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s\"<>]*)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def screenshot_at_both_widths(page, name: str) -> None:
+    """Save ``<name>-desktop.png`` (1280 wide) and ``<name>-phone.png`` (390 wide)."""
+    viewport = page.viewport_size
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, f"{name}-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, f"{name}-phone")
+    page.set_viewport_size(viewport)
