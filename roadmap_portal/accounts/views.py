@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.urls import reverse_lazy
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -11,8 +13,9 @@ from django.views.generic import FormView, TemplateView
 from roadmap_portal.registrations import reminders
 from roadmap_portal.registrations.reminder_forms import MailPreferencesForm
 
-from . import membership
+from . import calendar, membership
 from .forms import SettingsForm
+from .models import User
 from .services import update_user_settings
 
 # How many registrations each list on /me/ shows, the most recent first.
@@ -157,3 +160,42 @@ class UnsubscribeView(TemplateView):
         email, topic = self.subject
         reminders.unsubscribe(email=email, topic=topic)
         return self.render_to_response(self.get_context_data(done=True))
+
+
+class CalendarSettingsView(LoginRequiredMixin, TemplateView):
+    """Where a user finds, renews or revokes the address of their personal calendar feed."""
+
+    template_name = "me/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        token = self.request.user.calendar_token
+        context["feed_url"] = (
+            self.request.build_absolute_uri(reverse("me:calendar_feed", args=[token]))
+            if token
+            else ""
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "revoke":
+            calendar.revoke_calendar_token(user=request.user)
+            messages.success(request, _("The calendar address no longer works."))
+        else:
+            calendar.renew_calendar_token(user=request.user)
+            messages.success(
+                request, _("Your calendar has a new address; any old address stops working.")
+            )
+        return redirect("me:calendar")
+
+
+def calendar_feed(request, token):
+    """The personal feed, found by its secret token; no sign-in (calendar apps fetch it)."""
+    user = User.objects.filter(calendar_token=token, is_active=True).first()
+    if user is None:
+        raise Http404
+    response = HttpResponse(
+        calendar.personal_calendar(user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
