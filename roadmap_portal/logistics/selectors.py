@@ -361,6 +361,8 @@ def my_logistics(user, now: dt.datetime | None = None) -> list:
             "registration": registration,
             "qr_svg": "",
             "feedback_due": False,
+            # Visas and travel support concern people who travel: onsite, before the event.
+            "travels": registration.mode == Mode.ONSITE and not over,
             "letter": confirmed and hasattr(registration, "visa_details"),
             "support_requests": list(registration.support_requests.all()),
         }
@@ -368,7 +370,8 @@ def my_logistics(user, now: dt.datetime | None = None) -> list:
             item["qr_svg"] = qr_svg(make_checkin_token(registration))
         if confirmed and over:
             item["feedback_due"] = not hasattr(registration, "feedback_response")
-        items.append(item)
+        if item["travels"] or item["letter"] or item["support_requests"] or item["feedback_due"]:
+            items.append(item)
     return items
 
 
