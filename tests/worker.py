@@ -159,7 +159,16 @@ def celery_worker(transactional_db, require_postgres, redis_url, tmp_path):
 
 
 def _drop_producer_pool(app):
-    """The producer pool is bound to the broker URL it was built with; build a new one."""
+    """Forget every pooled broker connection, so the next publish connects afresh.
+
+    The pools are bound to the broker URL they were built with, and kombu keeps producer
+    pools in a process-wide registry: closing only the app's pool would leave the app and
+    that registry holding closed pools ("Acquire on closed pool").
+    """
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()
