@@ -49,8 +49,9 @@ def agenda(convening):
     )
 
 
-def participant_rows(convening, *, public: bool):
-    """The participants table: confirmed registrations in the list's order.
+def participants(convening, *, public: bool):
+    """The participants table: confirmed registrations in the list's order, as a queryset a
+    page slices.
 
     With ``public`` only people who consented to be listed are returned; the caller shows a
     count of the others so the total stays honest.
@@ -65,7 +66,7 @@ def participant_rows(convening, *, public: bool):
     )
     if public:
         registrations = registrations.filter(person__listed_publicly=True)
-    return list(registrations)
+    return registrations
 
 
 def participant_counts(convening) -> dict:

@@ -1,8 +1,11 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from . import selectors
 from .models import Convening
+
+PARTICIPANTS_PER_PAGE = 100
 
 
 class ConveningListView(TemplateView):
@@ -33,7 +36,13 @@ class ConveningDetailView(DetailView):
         context["activity"] = convening.activity
         context["sessions"] = selectors.agenda(convening)
         counts = selectors.participant_counts(convening)
-        context["participants"] = selectors.participant_rows(convening, public=True)
+        # A dialogue can have thousands of participants: the table shows them a page at a
+        # time. The count is known from the aggregate above, so the paginator needs no COUNT.
+        paginator = Paginator(selectors.participants(convening, public=True), PARTICIPANTS_PER_PAGE)
+        paginator.count = counts["listed"]
+        page = paginator.get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["participants"] = page.object_list
         context["participant_total"] = counts["total"]
         context["participants_not_listed"] = counts["total"] - counts["listed"]
         return context

@@ -45,6 +45,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached home figures do not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def ensure_reference_data():
     """What the data migrations create: countries, the Secretariat group, the rotation."""
     from dialogues.rotation import ensure_rotation

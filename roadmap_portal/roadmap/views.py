@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from roadmap_portal.core import plugins
+from roadmap_portal.core.cache import cached_home_figures
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cards"] = [(card, card.figures()) for card in plugins.home_cards]
+        context["cards"] = cached_home_figures(plugins.home_cards)
         context["sections"] = [(section, section.context()) for section in plugins.home_sections]
         return context
 
