@@ -19,6 +19,7 @@ urlpatterns = [
     path("manage/activities/", include("roadmap_portal.registrations.console_urls")),
     path("manage/logistics/", include("roadmap_portal.logistics.console_urls")),
     path("manage/reports/", include("roadmap_portal.roadmap.report_urls")),
+    path("manage/privacy/", include("roadmap_portal.accounts.privacy_urls")),
     path("manage/", include("roadmap_portal.roadmap.console_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
