@@ -390,6 +390,7 @@ class ManagePeopleView(ManageOrganisationMixin, ListView):
 
     template_name = "taskforce/manage/people.html"
     context_object_name = "affiliations"
+    paginate_by = 50
 
     def get_queryset(self):
         return (
@@ -401,7 +402,11 @@ class ManagePeopleView(ManageOrganisationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["focal_point_count"] = sum(1 for a in context["affiliations"] if a.is_focal_point)
+        context["focal_point_count"] = (
+            Affiliation.objects.active()
+            .filter(organisation=self.organisation, is_focal_point=True)
+            .count()
+        )
         return context
 
 

@@ -179,7 +179,10 @@ class CohortForm(forms.Form):
         help_text=_("Empty: organisations from every country may nominate."),
     )
     completion_threshold_percent = forms.IntegerField(
-        label=_("Completion threshold (percentage of sessions)"), min_value=1, max_value=100, initial=80
+        label=_("Completion threshold (percentage of sessions)"),
+        min_value=1,
+        max_value=100,
+        initial=80,
     )
 
     def __init__(self, *args, cohort: Cohort | None = None, **kwargs):

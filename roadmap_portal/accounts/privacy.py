@@ -235,6 +235,7 @@ def anonymise_person(*, person, by) -> dict:
     if user is not None:
         user.email = f"user-{user.pk}@{ANONYMISED_DOMAIN}"
         user.full_name = ""
+        user.calendar_token = None
         user.is_active = False
         user.set_unusable_password()
         user.save()

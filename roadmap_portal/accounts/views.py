@@ -20,6 +20,8 @@ from .services import update_user_settings
 
 # How many registrations each list on /me/ shows, the most recent first.
 REGISTRATIONS_SHOWN = 50
+# How many of the focal point's people /me/ lists before pointing at the people pages.
+PEOPLE_SHOWN = 50
 
 
 def _first(rows, limit):
@@ -42,10 +44,12 @@ class MeView(LoginRequiredMixin, TemplateView):
         context["person"] = person
         context["affiliations"] = affiliations
         context["is_focal_point"] = bool(focal_point_organisations)
-        context["people"] = (
-            list(membership.people_of(focal_point_organisations))
+        # A large organisation's people are kept on its own paginated page; /me/ shows the
+        # first of them, so the page stays light whatever the size of the organisation.
+        context["people"], context["more_people"] = (
+            _first(membership.people_of(focal_point_organisations), PEOPLE_SHOWN)
             if focal_point_organisations
-            else []
+            else ([], False)
         )
         if person is not None:
             context["registrations"], context["more_registrations"] = _first(
