@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy
 from roadmap_portal.accounts.membership import is_staff
 from roadmap_portal.registrations.models import (
     Activity,
+    ActivityReminderOverride,
     DatePrecision,
     Invitation,
     InvitationStatus,
 )
+from roadmap_portal.registrations.reminders import describe_offset, set_activity_reminders
 from roadmap_portal.registrations.services import invite_organisation, set_capacity
 from taskforce.models import Country, Organisation, Person
 
@@ -321,12 +323,22 @@ class FillIn:
     settings: dict[str, SettingChange] = field(default_factory=dict)
     capacities: dict[str, SettingChange] = field(default_factory=dict)
     invitations: list[Organisation] = field(default_factory=list)
+    # Last year's own reminders ({"enabled": bool, "offsets": [minutes, ...]}), when this
+    # year's dialogue still follows the kind's policy.
+    reminders: dict | None = None
     dates_shifted: bool = False
+
+    @property
+    def reminder_labels(self) -> list[str]:
+        """Last year's reminder times, as a sentence says them ("14 days", "2 days")."""
+        return [describe_offset(minutes) for minutes in (self.reminders or {}).get("offsets", [])]
 
     @property
     def is_empty(self) -> bool:
         """Whether last year's dialogue has nothing this one lacks."""
-        return not (self.sessions or self.settings or self.capacities or self.invitations)
+        return not (
+            self.sessions or self.settings or self.capacities or self.invitations or self.reminders
+        )
 
 
 # Copied as they were the year before.
@@ -449,6 +461,15 @@ def plan_fill_in(*, convening: Convening) -> FillIn:
         .exclude(pk__in=already)
         .order_by("name", "pk")
     )
+    previous_reminders = ActivityReminderOverride.objects.filter(activity=previous).first()
+    if (
+        previous_reminders is not None
+        and not ActivityReminderOverride.objects.filter(activity=target).exists()
+    ):
+        plan.reminders = {
+            "enabled": previous_reminders.enabled,
+            "offsets": list(previous_reminders.offsets),
+        }
     return plan
 
 
@@ -458,7 +479,8 @@ def fill_in_from_previous_year(*, convening: Convening, by) -> FillIn:
 
     Copies the agenda sessions (their dates moved to this year's where both years' first
     days are known, else left empty; speakers and moderators change each year and are not
-    copied), the access, approval and modes, the seats per organisation and capacities where
+    copied), last year's own reminders when this year's still follow the kind's policy, the
+    access, approval and modes, the seats per organisation and capacities where
     this year's are still empty, the registration window at the same distance from the start
     (when both first days are known and this year's window is empty), and invites the
     organisations invited last year (their focal points are told by e-mail; an organisation
@@ -487,6 +509,8 @@ def fill_in_from_previous_year(*, convening: Convening, by) -> FillIn:
         }
         set_capacity(activity=activity, by=by, **capacities)
     activity = Activity.objects.get(pk=convening.activity_id)
+    if plan.reminders is not None:
+        set_activity_reminders(activity=activity, by=by, **plan.reminders)
     for organisation in plan.invitations:
         invite_organisation(activity=activity, organisation=organisation, by=by)
     return plan

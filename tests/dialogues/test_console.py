@@ -12,7 +12,14 @@ from dialogues import services
 from dialogues.models import AgendaSession, Convening
 from roadmap_portal.core.models import OutboxMessage
 from roadmap_portal.registrations import services as registrations
-from roadmap_portal.registrations.models import Access, Activity, Invitation, InvitationStatus
+from roadmap_portal.registrations.models import (
+    Access,
+    Activity,
+    ActivityReminderOverride,
+    Invitation,
+    InvitationStatus,
+)
+from roadmap_portal.registrations.reminders import set_activity_reminders
 from tests.factories import OrganisationFactory, UserFactory, country, member_of, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +170,19 @@ def test_fill_in_keeps_what_this_year_already_has(rotation, last_year, staff):
     assert (activity.seats_per_organisation, activity.onsite_capacity) == (5, 80)
     assert plan.invitations == []
     assert Invitation.objects.get(activity=activity).status == "declined"
+
+
+def test_fill_in_copies_last_years_own_reminders(rotation, last_year, staff, staff_client):
+    previous = dialogue(rotation, 2025)
+    set_activity_reminders(activity=previous.activity, enabled=True, offsets=[30 * 1440, 1440])
+    this_year = dialogue(rotation, 2026)
+
+    page = staff_client.get(url("convening_fill_in", this_year.pk)).content.decode()
+    services.fill_in_from_previous_year(convening=this_year, by=staff)
+
+    override = ActivityReminderOverride.objects.get(activity_id=this_year.activity_id)
+    assert (override.enabled, override.offsets) == (True, [30 * 1440, 1440])
+    assert "30 days, 1 day before the start" in page
 
 
 def test_fill_in_is_done_once(rotation, last_year, staff):
