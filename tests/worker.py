@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,14 +129,16 @@ def wait_for(condition, *, timeout: float = 20.0, interval: float = 0.2, message
     pytest.fail(message or f"condition not met within {timeout} s")
 
 
-@pytest.fixture
-def celery_worker(transactional_db, require_postgres, redis_url, tmp_path):
-    """A real worker; the test process publishes to it instead of running tasks inline."""
+@contextmanager
+def publishing_to(worker: Worker, redis_url: str):
+    """Within the block, tasks published by this process go to ``worker``'s own queues.
+
+    The worker is stopped when the block ends, and the app's configuration put back.
+    """
     from django.conf import settings
 
     from roadmap_portal.celery import app
 
-    worker = start_worker(tmp_path, redis_url)
     saved = {
         key: app.conf[key]
         for key in ("broker_url", "task_always_eager", "task_default_queue", "task_routes")
@@ -156,6 +159,13 @@ def celery_worker(transactional_db, require_postgres, redis_url, tmp_path):
         worker.kill(signal.SIGTERM)
         app.conf.update(saved)
         _drop_producer_pool(app)
+
+
+@pytest.fixture
+def celery_worker(transactional_db, require_postgres, redis_url, tmp_path):
+    """A real worker; the test process publishes to it instead of running tasks inline."""
+    with publishing_to(start_worker(tmp_path, redis_url), redis_url) as worker:
+        yield worker
 
 
 def _drop_producer_pool(app):

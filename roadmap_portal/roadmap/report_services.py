@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from roadmap_portal.core import reports
+from roadmap_portal.core.faults import fault_point
 
 from .models import (
     RUNNING_STATES,
@@ -227,6 +228,7 @@ def run_report_job(*, job: ReportJob) -> ReportJob:
 
         def on_rendering() -> None:
             _move(job, from_states=[ReportJobState.GATHERING], state=ReportJobState.RENDERING)
+            fault_point("reports.during_render")
 
         rendered = reports.render(
             kind, subject, audience=job.audience, progress=progress, on_rendering=on_rendering

@@ -8,21 +8,17 @@ past instead of waiting for them).
 
 import datetime as dt
 import re
-import signal
-from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from kombu import pools
 
 from roadmap_portal.core.models import OutboxMessage, OutboxStatus
 from roadmap_portal.core.tasks import sweep_outbox
 from roadmap_portal.registrations.models import ActivityKind, LedgerStatus, ReminderLedger
 from roadmap_portal.registrations.tasks import scan_reminders
 from tests.factories import ActivityFactory, RegistrationFactory
-from tests.worker import _drop_producer_pool, start_worker, wait_for
+from tests.worker import publishing_to, start_worker, wait_for
 
 pytestmark = pytest.mark.services
 
@@ -32,41 +28,6 @@ PAST = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 @pytest.fixture
 def services(transactional_db, require_postgres, redis_url):
     return redis_url
-
-
-def _fresh_producers(app):
-    """Forget every pooled connection: a second worker on the same Redis in one test must not
-    get a producer whose pool the first one closed."""
-    _drop_producer_pool(app)
-    app.amqp._producer_pool = None
-    pools.reset()
-
-
-@contextmanager
-def publishing_to(worker, redis_url):
-    """Tasks published here go to ``worker``'s own queues."""
-    from roadmap_portal.celery import app
-
-    saved = {
-        key: app.conf[key]
-        for key in ("broker_url", "task_always_eager", "task_default_queue", "task_routes")
-    }
-    app.conf.update(
-        broker_url=redis_url,
-        task_always_eager=False,
-        task_default_queue=worker.queue("default"),
-        task_routes={
-            pattern: {"queue": worker.queue(route["queue"])}
-            for pattern, route in settings.CELERY_TASK_ROUTES.items()
-        },
-    )
-    _fresh_producers(app)
-    try:
-        yield worker
-    finally:
-        worker.kill(signal.SIGTERM)
-        app.conf.update(saved)
-        _fresh_producers(app)
 
 
 def due_webinar(people: int):
