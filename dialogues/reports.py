@@ -127,7 +127,8 @@ def _headings(convening: Convening, organisers: list, preparers: list, eyebrow: 
 
 
 def gather(subject: plugins.ReportSubject, *, audience: str, progress=reports.no_progress) -> dict:
-    """Everything the dialogue report prints, in six queries whatever the number of rows."""
+    """Everything the dialogue report prints, in six queries whatever the number of rows, plus
+    the fixed queries of each section plugged into the dialogue report."""
     convening = (
         Convening.objects.select_related("activity", "activity__country", "host_country")
         .prefetch_related("organised_by", "report_prepared_by", "strategic_actions")
@@ -199,6 +200,19 @@ def gather(subject: plugins.ReportSubject, *, audience: str, progress=reports.no
         "by_kind": by_kind,
         "by_gender": by_gender,
         "by_mode": by_mode,
+        # Sections other apps plug into the dialogue report (the feedback results): each
+        # gathers from the convening's activity, in its own fixed number of queries.
+        "sections": [
+            (
+                section,
+                {
+                    **section.gather(convening.activity, audience=audience),
+                    "section": section,
+                    "audience": audience,
+                },
+            )
+            for section in reports.sections_of(DIALOGUE)
+        ],
         "rows": len(everyone),
     }
 

@@ -69,6 +69,11 @@ def register():
         plugins.ScaleGenerator("training", 40, "training.scale.generate", activity_weight=1)
     )
 
+    # The app's report and its section of the Roadmap progress report.
+    from . import reports
+
+    reports.register()
+
     # The course's console pages, menu entries and "needs attention" items.
     from . import console
 

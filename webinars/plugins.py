@@ -60,6 +60,11 @@ def register():
         plugins.ScaleGenerator("webinars", 30, "webinars.scale.generate", activity_weight=5)
     )
 
+    # The app's report and its section of the Roadmap progress report.
+    from . import reports
+
+    reports.register()
+
     # The webinars' console pages, menu entries and "needs attention" item.
     from . import console
 

@@ -249,7 +249,9 @@ class ReportSection:
     report prints every section plugged into it, by ``order``.
 
     ``gather(subject, *, audience)`` returns the section's context (a fixed number of
-    queries) for ``template_name``, a partial that draws it.
+    queries) for ``template_name``, a partial that draws it. The progress report passes its
+    ``ReportSubject``; the dialogue report (``report="dialogue"``) passes the convening's
+    Activity, so a platform app such as logistics can add to it without knowing dialogues.
     """
 
     key: str

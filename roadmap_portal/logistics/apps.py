@@ -11,3 +11,8 @@ class LogisticsConfig(AppConfig):
         from . import badges
 
         badges.register()
+
+        # The feedback results, as a section of the dialogue report.
+        from . import reports
+
+        reports.register()
