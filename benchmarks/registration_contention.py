@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import multiprocessing
 import os
 import queue
 import sys
@@ -42,6 +43,11 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--workers", type=int, default=16, help="concurrent connections (default 16)"
+    )
+    parser.add_argument(
+        "--threads",
+        action="store_true",
+        help="workers as threads of one process instead of processes (measures the GIL too)",
     )
     arguments = parser.parse_args(argv)
     if arguments.seats < 0 or arguments.attempts < 1 or arguments.workers < 1:
@@ -127,51 +133,90 @@ class Fixture:
             self.user.delete()
 
 
-def race(fixture: Fixture, workers: int) -> tuple[int, float]:
-    """Every person registered once, from ``workers`` threads; returns (errors, seconds)."""
-    from django.db import connection
-
+def _prepare(fixture: Fixture) -> dict:
+    """What one worker fetches before the race starts, so the race measures registering."""
     from roadmap_portal.accounts.models import User
+    from roadmap_portal.registrations.models import Activity
+    from taskforce.models import Organisation, Person
+
+    return {
+        "by": User.objects.get(pk=fixture.user.pk),
+        "activity": Activity.objects.get(pk=fixture.activity.pk),
+        "organisation": Organisation.objects.get(pk=fixture.organisation.pk),
+        "people": Person.objects.in_bulk([person.pk for person in fixture.people]),
+    }
+
+
+def _register_all(prepared: dict, take, report_error) -> None:
+    """Register the people ``take()`` hands out until it returns None: one worker's loop."""
     from roadmap_portal.registrations.services import register_person
 
-    pending: queue.Queue = queue.Queue()
+    while (person_id := take()) is not None:
+        try:
+            register_person(
+                activity=prepared["activity"],
+                person=prepared["people"][person_id],
+                organisation=prepared["organisation"],
+                mode="onsite",
+                by=prepared["by"],
+            )
+        except Exception as error:  # noqa: BLE001 - counted and reported
+            report_error(f"{type(error).__name__}: {error}")
+
+
+def race(fixture: Fixture, workers: int, *, use_threads: bool) -> tuple[int, float]:
+    """Every person registered once, from ``workers`` concurrent connections.
+
+    By default each worker is a process with its own connection, as gunicorn's workers are;
+    with ``--threads`` they are threads of one process, which measures Python's GIL as much
+    as the engine. Returns (errors, seconds).
+    """
+    from django.db import connections
+
+    if use_threads:
+        pending: queue.Queue = queue.Queue()
+        errors_queue: queue.Queue = queue.Queue()
+        start = threading.Barrier(workers + 1)
+        spawn = threading.Thread
+    else:
+        context = multiprocessing.get_context("fork")
+        pending = context.Queue()
+        errors_queue = context.Queue()
+        start = context.Barrier(workers + 1)
+        spawn = context.Process
+        # A forked child must open its own connection, never share the parent's.
+        connections.close_all()
     for person in fixture.people:
-        pending.put(person)
-    start = threading.Barrier(workers + 1)
-    errors: list[str] = []
-    lock = threading.Lock()
+        pending.put(person.pk)
+
+    def take():
+        try:
+            return pending.get(timeout=0.05)
+        except queue.Empty:
+            return None
 
     def work() -> None:
         try:
-            by = User.objects.get(pk=fixture.user.pk)
+            prepared = _prepare(fixture)
             start.wait()
-            while True:
-                try:
-                    person = pending.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    register_person(
-                        activity=fixture.activity,
-                        person=person,
-                        organisation=fixture.organisation,
-                        mode="onsite",
-                        by=by,
-                    )
-                except Exception as error:  # noqa: BLE001 - counted and reported
-                    with lock:
-                        errors.append(f"{type(error).__name__}: {error}")
+            _register_all(prepared, take, errors_queue.put)
         finally:
-            connection.close()
+            connections.close_all()
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
+    runners = [spawn(target=work) for _ in range(workers)]
+    for runner in runners:
+        runner.start()
     start.wait()
     began = time.perf_counter()
-    for thread in threads:
-        thread.join()
+    for runner in runners:
+        runner.join()
     seconds = time.perf_counter() - began
+    errors = []
+    while True:
+        try:
+            errors.append(errors_queue.get(timeout=0.1))
+        except queue.Empty:
+            break
     for error in sorted(set(errors)):
         log(f"error ({errors.count(error)}x): {error}")
     return len(errors), seconds
@@ -212,7 +257,7 @@ def main(argv=None) -> int:
         log("warning: not PostgreSQL; SQLite runs one write at a time and may report errors")
     fixture = Fixture(seats=arguments.seats, attempts=arguments.attempts)
     try:
-        errors, seconds = race(fixture, arguments.workers)
+        errors, seconds = race(fixture, arguments.workers, use_threads=arguments.threads)
         totals = count(fixture)
     finally:
         fixture.remove()
