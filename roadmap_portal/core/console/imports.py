@@ -320,11 +320,12 @@ class ConsoleImport:
             raise self.preview(csv_file).refusal()
         return self.apply(rows=csv_file.rows, by=by)
 
+    # Each app's importer (e.g. taskforce/imports.py) says what its rows become.
     def plan(self, rows: list[CsvRow]) -> ImportPlan:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say what its rows become")
 
     def apply(self, *, rows: list[CsvRow], by) -> ImportPlan:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say how its rows are written")
 
 
 # Keeping the upload until it is confirmed ------------------------------------------------

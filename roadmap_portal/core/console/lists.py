@@ -194,11 +194,13 @@ class ConsoleList:
 
     # Writes (services) --------------------------------------------------------------------
 
+    # The three writes below are hooks: a list that offers create, edit or merge pages
+    # overrides them with a call to its app's service; the others never route to them.
     def create(self, *, data: dict, by):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} offers no create page")
 
     def update(self, *, obj, data: dict, by):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} offers no edit page")
 
     def initial_for(self, obj) -> dict:
         """The form's initial values (``obj`` None: the create form); a ModelForm edits its
@@ -211,7 +213,7 @@ class ConsoleList:
         return {}
 
     def merge(self, *, survivor, duplicate, by):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} offers no merge page")
 
     def merge_facts(self, obj) -> list[tuple[str, str]]:
         """What the merge page compares of each record: its fields and what hangs on it."""
