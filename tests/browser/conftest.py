@@ -83,6 +83,15 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def no_script_page(browser, live_server):
+    """A desktop page with JavaScript switched off, as some phones and proxies have it."""
+    context = _context(browser, DESKTOP, java_script_enabled=False)
+    page = _watched_page(context, live_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def phone_page(browser, live_server):
     context = _context(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     page = _watched_page(context, live_server)
