@@ -12,15 +12,12 @@ import zoneinfo
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from roadmap_portal.accounts import membership
 from roadmap_portal.core import plugins
 from roadmap_portal.core.console.lists import BulkAction, Column, ConsoleList, done, refused
 from roadmap_portal.core.text import search_key
@@ -39,7 +36,7 @@ from .models import (
     RegistrationStatus,
     Role,
 )
-from .services import Decision, RegistrationRefused
+from .services import Decision, RegistrationRefused, mark_attended
 
 NAMESPACE = "participation_console"
 SOON_DAYS = 30
@@ -47,51 +44,6 @@ SEAT_ROLES = [role for role in Role.values if role not in ROLES_OUTSIDE_CAPACITY
 
 
 # Attendance ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def mark_attended(*, registrations, attended: bool, by) -> list[Registration]:
-    """Record whether confirmed participants attended (staff only), in one transaction.
-
-    Only confirmed registrations of activities that have started can be marked; anything
-    else raises ValidationError and nothing is written. A registration already marked so
-    is left as it is (no new history row). Returns the registrations that changed.
-    """
-    if not membership.is_staff(by):
-        raise PermissionDenied(_("Only the secretariat records attendance."))
-    ids = [registration.pk for registration in registrations]
-    locked = list(
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("person", "activity")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
-    now = timezone.now()
-    problems = []
-    for registration in locked:
-        if registration.status != RegistrationStatus.CONFIRMED:
-            problems.append(
-                _("%(person)s is not a confirmed participant (%(status)s).")
-                % {
-                    "person": registration.person,
-                    "status": registration.get_status_display().lower(),
-                }
-            )
-        elif registration.activity.starts_at is None or registration.activity.starts_at > now:
-            problems.append(
-                _("%(activity)s has not started yet.") % {"activity": registration.activity}
-            )
-    if problems:
-        raise ValidationError(problems)
-    changed = []
-    for registration in locked:
-        if registration.attended is attended:
-            continue
-        registration.attended = attended
-        registration._history_user = by
-        registration.save(update_fields=["attended", "updated_at"])
-        changed.append(registration)
-    return changed
 
 
 # Activities --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -794,4 +795,49 @@ def sync_activity_statuses() -> int:
             with transaction.atomic():
                 activity.save(update_fields=["status", "updated_at"])
             changed += 1
+    return changed
+
+
+@transaction.atomic
+def mark_attended(*, registrations, attended: bool, by) -> list[Registration]:
+    """Record whether confirmed participants attended (staff only), in one transaction.
+
+    Only confirmed registrations of activities that have started can be marked; anything
+    else raises ValidationError and nothing is written. A registration already marked so
+    is left as it is (no new history row). Returns the registrations that changed.
+    """
+    if not membership.is_staff(by):
+        raise PermissionDenied(_("Only the secretariat records attendance."))
+    ids = [registration.pk for registration in registrations]
+    locked = list(
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("person", "activity")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    problems = []
+    for registration in locked:
+        if registration.status != RegistrationStatus.CONFIRMED:
+            problems.append(
+                _("%(person)s is not a confirmed participant (%(status)s).")
+                % {
+                    "person": registration.person,
+                    "status": registration.get_status_display().lower(),
+                }
+            )
+        elif registration.activity.starts_at is None or registration.activity.starts_at > now:
+            problems.append(
+                _("%(activity)s has not started yet.") % {"activity": registration.activity}
+            )
+    if problems:
+        raise ValidationError(problems)
+    changed = []
+    for registration in locked:
+        if registration.attended is attended:
+            continue
+        registration.attended = attended
+        registration._history_user = by
+        registration.save(update_fields=["attended", "updated_at"])
+        changed.append(registration)
     return changed

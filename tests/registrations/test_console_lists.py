@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from roadmap_portal.core.models import OutboxMessage
 from roadmap_portal.registrations import services
-from roadmap_portal.registrations.console_lists import mark_attended
 from roadmap_portal.registrations.models import (
     Access,
     Invitation,
@@ -21,6 +20,7 @@ from roadmap_portal.registrations.models import (
     Registration,
     Role,
 )
+from roadmap_portal.registrations.services import mark_attended
 from tests.factories import (
     ActivityFactory,
     OrganisationFactory,
