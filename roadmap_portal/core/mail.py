@@ -104,7 +104,36 @@ def queue_rendered_mail(
     headers: dict | None = None,
 ) -> OutboxMessage:
     """Write an already rendered message to the outbox (e.g. allauth's own mails)."""
-    message = OutboxMessage.objects.create(
+    message = outbox_message(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        topic=topic,
+        attachments=attachments,
+        headers=headers,
+    )
+    message.save()
+    transaction.on_commit(lambda: kick_relay(message_ids=[message.pk]), robust=True)
+    return message
+
+
+def outbox_message(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    topic: str = "",
+    attachments: tuple[Attachment, ...] | list[Attachment] = (),
+    headers: dict | None = None,
+) -> OutboxMessage:
+    """An unsaved outbox row with its subject on one line and its own Message-ID.
+
+    ``queue_rendered_mail`` saves one; a batch writer (the reminder scan) saves many with one
+    ``bulk_create`` and kicks the relay itself.
+    """
+    return OutboxMessage(
         to_email=to,
         subject=" ".join(subject.split())[:300],
         body_text=body_text,
@@ -117,8 +146,6 @@ def queue_rendered_mail(
         topic=topic,
         message_id=make_msgid(domain=site_domain()),
     )
-    transaction.on_commit(lambda: kick_relay(message_ids=[message.pk]), robust=True)
-    return message
 
 
 def site_domain() -> str:

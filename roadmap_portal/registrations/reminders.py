@@ -25,7 +25,6 @@ import uuid
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email.utils import make_msgid
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -43,7 +42,7 @@ from django.utils.translation import ngettext
 
 from roadmap_portal.core import plugins
 from roadmap_portal.core.faults import fault_point
-from roadmap_portal.core.mail import kick_relay, render_mail, site_domain
+from roadmap_portal.core.mail import Attachment, kick_relay, outbox_message, render_mail
 from roadmap_portal.core.models import OutboxMessage
 
 from . import selectors
@@ -717,7 +716,6 @@ def _outbox_rows(outgoing: list[_Outgoing]) -> list[OutboxMessage]:
     Written with one ``bulk_create`` and relayed with one kick per ``RELAY_CHUNK`` rows, so a
     scan of thousands does not pay one insert and one broker round trip per message.
     """
-    domain = site_domain()
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
         for item in outgoing:
@@ -729,23 +727,19 @@ def _outbox_rows(outgoing: list[_Outgoing]) -> list[OutboxMessage]:
                     item.template_prefix, {**item.context, "unsubscribe_url": link}
                 )
             messages.append(
-                OutboxMessage(
-                    to_email=item.to,
-                    subject=" ".join(subject.split())[:300],
+                outbox_message(
+                    to=item.to,
+                    subject=subject,
                     body_text=body_text,
                     body_html=body_html,
                     headers={
                         "List-Unsubscribe": f"<{link}>",
                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                     },
-                    attachments=[
-                        {"filename": name, "content": content, "mimetype": mimetype}
-                        for name, content, mimetype in item.attachments
-                    ],
+                    attachments=[Attachment(*attachment) for attachment in item.attachments],
                     topic=f"reminder.{item.row.reminder_kind.split(':')[0]}"
                     if item.topic == REMINDER_TOPIC
                     else f"nudge.{item.row.reminder_kind.split(':')[1]}",
-                    message_id=make_msgid(domain=domain),
                 )
             )
     return messages
