@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from roadmap_portal.core import plugins
+from roadmap_portal.core.console.filters import search_filter
 from roadmap_portal.core.console.lists import Column, ConsoleList
 from roadmap_portal.core.console.mixins import ConsolePageMixin
 from roadmap_portal.registrations.console_lists import activity_start_label
@@ -63,11 +64,7 @@ def _local(moment: dt.datetime | None, zone) -> dt.datetime | None:
 
 
 class ConveningFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Title")}),
-    )
+    q = search_filter(gettext_lazy("Title"))
     kind = django_filters.ChoiceFilter(
         label=gettext_lazy("Kind"), choices=ConveningKind.choices, empty_label=gettext_lazy("Any")
     )
@@ -422,11 +419,7 @@ class FillInView(ConsolePageMixin, TemplateView):
 
 
 class SessionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Title")}),
-    )
+    q = search_filter(gettext_lazy("Title"))
     convening = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Convening"),
         queryset=Convening.objects.order_by("-year", "title"),

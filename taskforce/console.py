@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from roadmap_portal.core import plugins
+from roadmap_portal.core.console.filters import search_filter
 from roadmap_portal.core.console.lists import BulkAction, Column, ConsoleList, done, refused
 from roadmap_portal.core.text import search_key
 from roadmap_portal.registrations.models import (
@@ -71,13 +72,7 @@ def _current(queryset, value, *, field="until"):
 
 
 class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Name or acronym")}
-        ),
-    )
+    q = search_filter(gettext_lazy("Name or acronym"))
     country = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Country"),
         queryset=Country.objects.order_by("name"),
@@ -313,13 +308,7 @@ class OrganisationConsole(ConsoleList):
 
 
 class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Name or e-mail")}
-        ),
-    )
+    q = search_filter(gettext_lazy("Name or e-mail"))
     organisation = django_filters.CharFilter(
         label=gettext_lazy("Organisation"),
         method="filter_organisation",
@@ -556,13 +545,7 @@ class PersonConsole(ConsoleList):
 
 
 class AffiliationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Person or organisation")}
-        ),
-    )
+    q = search_filter(gettext_lazy("Person or organisation"))
     current = django_filters.ChoiceFilter(
         label=gettext_lazy("Current"),
         choices=YES_NO,
@@ -710,11 +693,7 @@ class AffiliationConsole(ConsoleList):
 
 
 class MembershipFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Name")}),
-    )
+    q = search_filter(gettext_lazy("Name"))
     role = django_filters.ChoiceFilter(
         label=gettext_lazy("Role"), choices=TaskForceRole.choices, empty_label=gettext_lazy("Any")
     )
@@ -829,11 +808,7 @@ class MembershipConsole(ConsoleList):
 
 
 class PositionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Name")}),
-    )
+    q = search_filter(gettext_lazy("Name"))
     title = django_filters.ChoiceFilter(
         label=gettext_lazy("Post"), choices=PositionTitle.choices, empty_label=gettext_lazy("Any")
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from roadmap_portal.core import plugins
+from roadmap_portal.core.console.filters import search_filter
 from roadmap_portal.core.console.lists import BulkAction, Column, ConsoleList, done, refused
 from roadmap_portal.core.text import search_key
 from roadmap_portal.registrations.models import (
@@ -76,11 +77,7 @@ def deadline_soon_count() -> int:
 
 
 class CohortConsoleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Title")}),
-    )
+    q = search_filter(gettext_lazy("Title"))
     course = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Course"),
         queryset=Course.objects.order_by("title"),
@@ -241,13 +238,7 @@ class CohortConsole(ConsoleList):
 
 
 class NominationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Person or organisation")}
-        ),
-    )
+    q = search_filter(gettext_lazy("Person or organisation"))
     cohort = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Cohort"),
         field_name="activity__training_cohort",
@@ -479,13 +470,7 @@ def _excerpt(text: str, length: int = 80) -> str:
 
 
 class CertificateFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Person, organisation or code")}
-        ),
-    )
+    q = search_filter(gettext_lazy("Person, organisation or code"))
     cohort = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Cohort"),
         field_name="registration__activity__training_cohort",

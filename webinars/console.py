@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django import forms
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from roadmap_portal.core import plugins
+from roadmap_portal.core.console.filters import search_filter
 from roadmap_portal.core.console.lists import Column, ConsoleList
 from roadmap_portal.core.text import search_key
 from roadmap_portal.registrations.models import ActivityStatus, RegistrationStatus
@@ -48,13 +48,7 @@ def soon_without_join_link_count() -> int:
 
 
 class WebinarConsoleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Title or speaker")}
-        ),
-    )
+    q = search_filter(gettext_lazy("Title or speaker"))
     series = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Series"),
         queryset=Series.objects.order_by("title"),
@@ -200,13 +194,7 @@ class WebinarConsole(ConsoleList):
 
 
 class SeriesConsoleFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Title or organiser")}
-        ),
-    )
+    q = search_filter(gettext_lazy("Title or organiser"))
     organiser = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Organiser"),
         queryset=Organisation.objects.filter(webinar_series_organised__isnull=False)

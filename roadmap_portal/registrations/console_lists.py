@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from roadmap_portal.core import plugins
+from roadmap_portal.core.console.filters import search_filter
 from roadmap_portal.core.console.lists import BulkAction, Column, ConsoleList, done, refused
 from roadmap_portal.core.text import search_key
 
@@ -99,11 +100,7 @@ def starting_soon(queryset, days: int = SOON_DAYS, now: dt.datetime | None = Non
 
 
 class ActivityFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Title")}),
-    )
+    q = search_filter(gettext_lazy("Title"))
     kind = django_filters.ChoiceFilter(
         label=gettext_lazy("Kind"), choices=ActivityKind.choices, empty_label=gettext_lazy("Any")
     )
@@ -523,13 +520,7 @@ class RegistrationConsole(ConsoleList):
 
 
 class InvitationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=gettext_lazy("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Organisation")}
-        ),
-    )
+    q = search_filter(gettext_lazy("Organisation"))
     activity = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Activity"),
         queryset=Activity.objects.order_by("-starts_at", "-id"),
