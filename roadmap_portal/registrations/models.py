@@ -433,6 +433,15 @@ class Registration(models.Model):
             models.Index(
                 fields=["activity", "organisation", "status"], name="registrations_reg_org"
             ),
+            # The participants table (in_list_order): a page of thousands is read in order.
+            models.Index(
+                "activity",
+                "status",
+                F("list_position").asc(nulls_last=True),
+                "requested_at",
+                "id",
+                name="registrations_reg_list",
+            ),
         ]
 
     def __str__(self):
