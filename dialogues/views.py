@@ -1,6 +1,9 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
+
+from roadmap_portal.core.pagecache import public_page
 
 from . import selectors
 from .models import Convening
@@ -8,6 +11,7 @@ from .models import Convening
 PARTICIPANTS_PER_PAGE = 100
 
 
+@method_decorator(public_page, name="dispatch")
 class ConveningListView(TemplateView):
     template_name = "dialogues/convening_list.html"
 
@@ -18,6 +22,7 @@ class ConveningListView(TemplateView):
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class ConveningDetailView(DetailView):
     template_name = "dialogues/convening_detail.html"
     context_object_name = "convening"

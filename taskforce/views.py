@@ -1,14 +1,17 @@
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from roadmap_portal.accounts import membership
+from roadmap_portal.core.pagecache import public_page
 
 from . import selectors
 from .filters import DirectoryFilter
 from .models import Organisation, TaskForceMembership
 
 
+@method_decorator(public_page, name="dispatch")
 class OrganisationListView(FilterView):
     """The public directory of approved organisations."""
 
@@ -21,6 +24,7 @@ class OrganisationListView(FilterView):
         return selectors.directory_organisations()
 
 
+@method_decorator(public_page, name="dispatch")
 class OrganisationDetailView(DetailView):
     template_name = "taskforce/organisation_detail.html"
     context_object_name = "organisation"

@@ -47,10 +47,17 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached home figures do not leak between tests."""
+    """Each test starts with an empty cache: cached figures and pages do not leak between tests.
+
+    A test's transaction is rolled back, never committed: the mark it left on the connection
+    ("written, not committed", which bypasses the page cache) is cleared as well.
+    """
     from django.core.cache import cache
 
+    from roadmap_portal.core.pagecache import forget_uncommitted_writes
+
     cache.clear()
+    forget_uncommitted_writes()
 
 
 def ensure_reference_data():

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +24,7 @@ from django.views.generic import FormView, TemplateView
 
 from roadmap_portal.accounts import membership
 from roadmap_portal.accounts.roles import CONSOLE_PERMISSION
+from roadmap_portal.core.pagecache import public_page
 from roadmap_portal.core.pdf import render_pdf
 from roadmap_portal.registrations.models import Registration
 
@@ -67,6 +69,7 @@ def _cohort_or_404(slug: str) -> Cohort:
 # The course and its cohorts ----------------------------------------------------------------
 
 
+@method_decorator(public_page, name="dispatch")
 class CohortListView(TemplateView):
     """/training/: the course, its modules, upcoming and past cohorts."""
 
@@ -114,6 +117,7 @@ class CohortPageMixin:
         }
 
 
+@method_decorator(public_page, name="dispatch")
 class CohortDetailView(CohortPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,12 +6,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, View
 from django_filters.views import FilterView
 
 from roadmap_portal.accounts.membership import is_staff
 from roadmap_portal.accounts.roles import CONSOLE_PERMISSION
+from roadmap_portal.core.pagecache import public_page
 
 from . import calendars, selectors, services
 from .filters import WebinarFilter
@@ -26,6 +28,7 @@ class StaffRequiredMixin(PermissionRequiredMixin):
     permission_required = CONSOLE_PERMISSION
 
 
+@method_decorator(public_page, name="dispatch")
 class WebinarListView(FilterView):
     filterset_class = WebinarFilter
     template_name = "webinars/webinar_list.html"
@@ -47,6 +50,7 @@ def _webinar_for_page(slug: str) -> Webinar:
     )
 
 
+@method_decorator(public_page, name="dispatch")
 class WebinarDetailView(DetailView):
     template_name = "webinars/webinar_detail.html"
     context_object_name = "webinar"

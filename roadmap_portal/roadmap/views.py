@@ -4,15 +4,18 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from roadmap_portal.core import plugins
 from roadmap_portal.core.cache import cached_home_figures
+from roadmap_portal.core.pagecache import public_page
 
 logger = logging.getLogger(__name__)
 
 
+@method_decorator(public_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "roadmap/home.html"
 

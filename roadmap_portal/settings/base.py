@@ -195,6 +195,25 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages reused for anonymous visitors until the data changes (core/pagecache.py).
+# Off without Redis: one memory cache per process would miss the other processes' changes.
+PUBLIC_PAGE_CACHE_TTL = env.int("PUBLIC_PAGE_CACHE_TTL", default=60 if REDIS_URL else 0)
+# Writes to these apps' tables give the public pages a new version ...
+PUBLIC_PAGE_CACHE_APPS = [
+    "taskforce",
+    "registrations",
+    "dialogues",
+    "webinars",
+    "training",
+    "logistics",
+]
+# ... except to these, written often and never shown on a public page.
+PUBLIC_PAGE_CACHE_IGNORED_MODELS = [
+    "registrations.reminderledger",
+    "logistics.checkin",
+    "logistics.messagedelivery",
+]
+
 # Celery: inline without a broker (the demo); Redis with separate worker and beat otherwise.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -14,6 +14,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "test-medi
 # The rate limits of allauth would get in the way of tests that sign in many times.
 ACCOUNT_RATE_LIMITS = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process shares the memory cache: the public page cache runs as in production.
+PUBLIC_PAGE_CACHE_TTL = 60
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The crash points of roadmap_portal.core.faults answer ROADMAP_FAULT in test workers only.
