@@ -36,6 +36,27 @@ max_requests_jitter = max_requests // 10
 # code's memory. Nothing opens a connection at import time; new code needs a restart, not HUP.
 preload_app = True
 
+
+def when_ready(server):
+    """In the master, after the preload and before the first fork: build what forks share."""
+    from roadmap_portal.core.warmup import warm_up
+
+    warm_up()
+
+
+def pre_fork(server, worker):
+    """Keep the master's objects out of the forks' garbage collections (see ``gc.freeze``).
+
+    Their pages stay shared instead of being copied when a collection touches them, and a
+    worker replaced after max_requests exits in tens of milliseconds instead of most of a
+    second spent collecting what it inherited (measured with one worker and curl: 0.81 s
+    without, 0.08 s with, for the request that waits for the replacement).
+    """
+    import gc
+
+    gc.freeze()
+
+
 # Requests to stdout, errors to stderr: the container runtime collects both.
 accesslog = "-"
 errorlog = "-"
