@@ -17,7 +17,13 @@ PostgreSQL and Redis keep their own scheduling: they are not ours to pin. The sa
 Prints one JSON line per page, then one line with the list of them:
 
     [{"page": "/taskforce/?country=TH", "p50_ms": ..., "p95_ms": ..., "rps": ...,
-      "baseline_rps": ..., "ratio_to_baseline": ..., "queries": ..., "errors": 0}, ...]
+      "baseline_rps": ..., "ratio_to_baseline": ..., "queries": ..., "queries_rendered": ...,
+      "page_cache": "hit", "errors": 0}, ...]
+
+``queries`` is what each measured request cost, ``queries_rendered`` what the page costs
+rendered afresh, and ``page_cache`` says whether the measured requests were served from the
+public page cache (anonymous pages; ``roadmap_portal/core/pagecache.py``). With
+``--no-page-cache`` the server renders every page afresh: the figures of the cache's misses.
 
 Needs wrk (Debian: ``apt-get install -y wrk``) and PostgreSQL; Redis is used as in production
 when ``--redis-url`` answers. Exits with 1 when a page does not answer 200.
@@ -73,6 +79,11 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--server-cpus", default="0", help="taskset CPU list of gunicorn")
     parser.add_argument("--client-cpus", default="1", help="taskset CPU list of wrk")
     parser.add_argument("--only", nargs="*", default=None, help="measure only these paths")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve every page rendered afresh (PUBLIC_PAGE_CACHE_TTL=0): the cache's misses",
+    )
     arguments = parser.parse_args(argv)
     if arguments.duration < 1 or arguments.connections < 1 or arguments.threads < 1:
         parser.error("--duration, --connections and --threads must be 1 or more")
@@ -108,6 +119,8 @@ def server_environment(arguments) -> dict[str, str]:
         GUNICORN_BIND=f"127.0.0.1:{arguments.port}",
         GUNICORN_LOG_LEVEL="warning",
     )
+    if arguments.no_page_cache:
+        environment["PUBLIC_PAGE_CACHE_TTL"] = "0"
     if redis_answers(arguments.redis_url):
         environment["REDIS_URL"] = arguments.redis_url
     else:
@@ -222,11 +235,23 @@ def key_pages(member_session: str, staff_session: str) -> list[tuple[str, str]]:
     ]
 
 
-def count_queries(pages) -> dict[str, int]:
-    """Each page's queries, in-process, after one request that warms the caches."""
+def count_queries(pages) -> dict[str, dict]:
+    """Each page's queries, in-process, after one request that warms the caches.
+
+    ``queries`` is what the measured requests cost: for an anonymous page served from the
+    public page cache, the cost of a hit. ``queries_rendered`` is the cost of rendering the
+    page afresh (the cache's miss, or a signed-in visitor).
+    """
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
+
+    def cost(client, page):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        if response.status_code != 200:
+            raise SystemExit(f"{page} answered {response.status_code}, not 200.")
+        return response, len(queries)
 
     counts = {}
     for page, session in pages:
@@ -234,11 +259,14 @@ def count_queries(pages) -> dict[str, int]:
         if session:
             client.cookies["sessionid"] = session
         client.get(page)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(page)
-        if response.status_code != 200:
-            raise SystemExit(f"{page} answered {response.status_code}, not 200.")
-        counts[page] = len(queries)
+        response, queries = cost(client, page)
+        with override_settings(PUBLIC_PAGE_CACHE_TTL=0):
+            _response, rendered = cost(client, page)
+        counts[page] = {
+            "queries": queries,
+            "queries_rendered": rendered,
+            "page_cache": "hit" if response.get("X-Page-Cache") == "hit" else "no",
+        }
     return counts
 
 
@@ -343,7 +371,7 @@ def main(argv=None) -> int:
                     "rps": figures["rps"],
                     "baseline_rps": baseline["rps"],
                     "ratio_to_baseline": round(figures["rps"] / baseline["rps"], 3),
-                    "queries": queries[page],
+                    **queries[page],
                     "errors": figures["errors"],
                 }
                 print(json.dumps(result), flush=True)
