@@ -90,3 +90,37 @@ def test_the_export_form_carries_the_filters_and_leaves_personal_columns_unticke
     assert response.context["export_filter_fields"] == [("status", "pending")]
     unticked = [f["column"].key for f in response.context["export_fields"] if not f["checked"]]
     assert unticked == ["email", "registered_by", "motivation"]
+
+
+def test_a_list_counts_exactly_up_to_its_limit(staff_client, monkeypatch):
+    from roadmap_portal.roadmap.console_views import message_console
+
+    for number in range(3):
+        message(number)
+    monkeypatch.setattr(message_console, "count_limit", 3)
+
+    response = staff_client.get(reverse("console:message_list"))
+
+    assert response.context["paginator"].count == 3
+    assert "3 rows" in response.content.decode()
+    assert "Download 3 rows" in response.content.decode()
+
+
+def test_a_list_beyond_its_limit_says_more_than_and_counts_no_further(staff_client, monkeypatch):
+    from roadmap_portal.roadmap.console_views import message_console
+
+    for number in range(5):
+        message(number)
+    monkeypatch.setattr(message_console, "count_limit", 3)
+    monkeypatch.setattr(message_console, "paginate_by", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse("console:message_list"), {"page": 2})
+
+    body = response.content.decode()
+    assert "More than 3 rows: filter or search to narrow them down." in body
+    assert "Download all rows (more than 3)" in body
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert "LIMIT 4" in count
+    assert response.context["paginator"].num_pages == 2
+    assert len(response.context["rows"]) == 2

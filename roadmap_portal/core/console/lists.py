@@ -133,6 +133,8 @@ class ConsoleList:
     detail_fields: Sequence[Column] = ()
     default_sort: str = ""
     paginate_by: int = 50
+    # The list counts at most this many rows; beyond it, it says "more than" (pagination.py).
+    count_limit: int = 10_000
     bulk_actions: Sequence[BulkAction] = ()
     form_class: type | None = None
     update_form_class: type | None = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,6 +25,7 @@ from . import exports, imports
 from .history import history_entries
 from .lists import ConsoleList, RowResult, display, refused, resolve
 from .mixins import ConsolePageMixin
+from .pagination import BoundedPaginator
 
 
 class ConsoleViewMixin(ConsolePageMixin):
@@ -97,7 +97,7 @@ class ConsoleListView(ConsoleViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         console = self.console
         filterset, queryset, sort = filtered_rows(console, self.request)
-        paginator = Paginator(queryset, console.paginate_by)
+        paginator = BoundedPaginator(queryset, console.paginate_by, count_limit=console.count_limit)
         page = paginator.get_page(self.request.GET.get("page"))
         columns = console.table_columns()
         rows = []
