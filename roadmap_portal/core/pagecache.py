@@ -200,7 +200,9 @@ def public_page(view):
         response = view(request, *args, **kwargs)
 
         def store(rendered):
-            if rendered.status_code == 200 and not rendered.streaming:
+            # A message the view queued for this visitor is theirs alone, never the page's.
+            queued = getattr(getattr(request, "_messages", None), "_queued_messages", None)
+            if rendered.status_code == 200 and not rendered.streaming and not queued:
                 cache.set(key, _stored(rendered), ttl)
 
         if hasattr(response, "add_post_render_callback"):

@@ -3,7 +3,11 @@
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage import default_storage
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -180,3 +184,25 @@ def test_a_lost_version_gives_a_fresh_one_not_an_old_page():
     cache.delete(pagecache.VERSION_KEY)
     response, _ = get(Client())
     assert not is_hit(response)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_whose_view_queued_a_message_is_not_stored():
+    from django.contrib import messages
+    from django.test import RequestFactory
+
+    def view(request):
+        messages.info(request, "Only for you")
+        return HttpResponse("<p>page</p>")
+
+    def request():
+        made = RequestFactory().get("/somewhere/")
+        made.user = AnonymousUser()
+        made.session = SessionStore()
+        made._messages = default_storage(made)
+        return made
+
+    wrapped = pagecache.public_page(view)
+    wrapped(request())
+    second = wrapped(request())
+    assert not is_hit(second)
