@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from dataclasses import dataclass
 from email.utils import make_msgid
@@ -159,8 +161,10 @@ def kick_relay(*, message_ids: list[int] | None = None) -> None:
 
     The publish uses its own connection that does not retry and times out after
     ``KICK_TIMEOUT_SECONDS``, so a request never hangs on a dead Redis; the beat sweep sends
-    what a failed kick left behind. With tasks running inline (the demo, the tests) the relay
-    runs here and then.
+    what a failed kick left behind. That connection is kept for the next kick of the same
+    thread (see ``_KickLine``); when a kept one fails, one fresh connection is tried, so a
+    kick waits twice the timeout at most. With tasks running inline (the demo, the tests)
+    the relay runs here and then.
     """
     from .tasks import relay_outbox
 
@@ -174,20 +178,76 @@ def kick_relay(*, message_ids: list[int] | None = None) -> None:
         logger.info("outbox relay not kicked (broker failed recently): %s", message_ids)
         return
     try:
-        with relay_outbox.app.connection_for_write(
+        _publish_kick(relay_outbox, message_ids)
+    except Exception:  # noqa: BLE001 - any broker failure: the sweep sends it later
+        kick_pause.start()
+        logger.warning("outbox relay not kicked; the sweep will send %s", message_ids)
+
+
+def _publish_kick(task, message_ids) -> None:
+    connection, kept = kick_line.connection(task.app)
+    try:
+        task.apply_async(kwargs={"message_ids": message_ids}, retry=False, connection=connection)
+        return
+    except Exception:
+        kick_line.drop()
+        if not kept:
+            raise
+    # A connection kept from an earlier kick may have gone stale (Redis restarted, an idle
+    # timeout): one try on a fresh connection, bounded by the same timeouts.
+    connection, _ = kick_line.connection(task.app)
+    try:
+        task.apply_async(kwargs={"message_ids": message_ids}, retry=False, connection=connection)
+    except Exception:
+        kick_line.drop()
+        raise
+
+
+class _KickLine(threading.local):
+    """The broker connection kicks publish on, kept per thread and per process.
+
+    Opening a connection and declaring the queue for every kick cost about as much CPU as
+    the registration that caused it, so each thread keeps one: same URL, same timeouts, no
+    retries. A forked child never uses its parent's connection (it opens its own), and a
+    connection that failed is dropped.
+    """
+
+    def __init__(self):
+        self.held = None  # (pid, broker URL, kombu connection)
+
+    def connection(self, app):
+        """``(connection, kept)``: the kept connection for the app's broker, else a new one."""
+        url = app.conf.broker_write_url or app.conf.broker_url
+        if self.held is not None:
+            pid, held_url, connection = self.held
+            if pid == os.getpid() and held_url == url:
+                return connection, True
+            if pid == os.getpid():
+                self.drop()
+            else:
+                self.held = None  # the parent's socket: leave it alone
+        connection = app.connection_for_write(
+            url,
             connect_timeout=KICK_TIMEOUT_SECONDS,
             transport_options={
                 "max_retries": 0,
                 "socket_connect_timeout": KICK_TIMEOUT_SECONDS,
                 "socket_timeout": KICK_TIMEOUT_SECONDS,
             },
-        ) as connection:
-            relay_outbox.apply_async(
-                kwargs={"message_ids": message_ids}, retry=False, connection=connection
-            )
-    except Exception:  # noqa: BLE001 - any broker failure: the sweep sends it later
-        kick_pause.start()
-        logger.warning("outbox relay not kicked; the sweep will send %s", message_ids)
+        )
+        self.held = (os.getpid(), url, connection)
+        return connection, False
+
+    def drop(self) -> None:
+        held, self.held = self.held, None
+        if held is not None and held[0] == os.getpid():
+            try:
+                held[2].release()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close
+                logger.debug("kick connection did not close cleanly", exc_info=True)
+
+
+kick_line = _KickLine()
 
 
 def _claim(*, message_ids, limit):
