@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roadmap_portal.core import plugins
@@ -47,9 +52,25 @@ def _platform_event(activity: Activity, *, mode: str) -> CalendarEvent:
     )
 
 
+# The one line of the calendar that changes with the clock rather than with the event.
+_DTSTAMP = re.compile(r"^DTSTAMP:\d{8}T\d{6}Z(?=\r?$)", re.MULTILINE)
+
+
 def activity_calendar(activity: Activity, *, mode: str = Mode.ONSITE) -> str | None:
-    """The ``.ics`` text for one activity, or None while its dates are not fixed."""
+    """The ``.ics`` text for one activity, or None while its dates are not fixed.
+
+    The text is rendered once per event (an event carries everything it shows: a saved
+    activity has a new ``SEQUENCE``) and reused with the current ``DTSTAMP``, as
+    ``render_calendar`` would write it now: every confirmation of a full activity attaches
+    the same calendar.
+    """
     event = activity_event(activity, mode=mode)
     if event is None:
         return None
-    return render_calendar([event], name=activity.title)
+    stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return _DTSTAMP.sub(f"DTSTAMP:{stamp}", _rendered(event, activity.title), count=1)
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered(event: CalendarEvent, name: str) -> str:
+    return render_calendar([event], name=name)
