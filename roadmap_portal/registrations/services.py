@@ -10,6 +10,7 @@ return early when the object is already in the asked-for state, so a retry is ha
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from .models import (
     Registration,
     RegistrationStatus,
     Role,
+    kind_accessors,
 )
 from .signing import decline_path
 
@@ -81,11 +83,14 @@ class RegistrationRefused(Exception):
 
 
 @contextmanager
-def _locked(activity_id: int) -> Iterator[Activity]:
+def _locked(activity_id: int, *, shown: Activity | None = None) -> Iterator[Activity]:
     """One transaction holding the activity's row lock; a lock wait that times out is "busy".
 
     On PostgreSQL the wait is bounded by ``SET LOCAL lock_timeout``; SQLite (the single-user
-    demo) locks the whole database instead.
+    demo) locks the whole database instead. The locked activity comes with its kinds' objects
+    (its page) and its country (its calendar). ``shown`` is the activity read before the lock
+    with those: the lock then reads the activity's own row only and takes them from it, so
+    the lock is held for less time.
     """
     try:
         with transaction.atomic():
@@ -93,17 +98,47 @@ def _locked(activity_id: int) -> Iterator[Activity]:
                 timeout_ms = int(settings.REGISTRATION_LOCK_TIMEOUT_MS)
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL lock_timeout = '{timeout_ms}ms'")
-            yield (
-                Activity.objects.with_kind_objects()
-                .select_for_update(of=("self",))
-                .get(pk=activity_id)
-            )
+            if shown is None:
+                locked = _shown_activities().select_for_update(of=("self",)).get(pk=activity_id)
+            else:
+                locked = _lock_row(activity_id)
+                for relation in _shown_relations():
+                    if relation.is_cached(shown):
+                        relation.set_cached_value(locked, relation.get_cached_value(shown))
+            yield locked
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
             raise RegistrationRefused(
                 RefusalCode.BUSY, _("This activity is busy, please try again.")
             ) from error
         raise
+
+
+def _lock_row(activity_id: int) -> Activity:
+    """The activity's own row, locked: ``select_for_update().get()`` without compiling it."""
+    sql = _lock_row_sql()
+    try:
+        return next(iter(Activity.objects.raw(sql, [activity_id])))
+    except StopIteration:
+        raise Activity.DoesNotExist(f"No activity {activity_id}.") from None
+
+
+@functools.cache
+def _lock_row_sql() -> str:
+    meta = Activity._meta
+    quote = connection.ops.quote_name
+    sql = f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    return sql + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+
+
+def _shown_activities():
+    """Activities with what their mails show: the kinds' objects and the country."""
+    return Activity.objects.with_kind_objects().select_related("country")
+
+
+@functools.cache
+def _shown_relations() -> tuple:
+    return tuple(Activity._meta.get_field(name) for name in [*kind_accessors(), "country"])
 
 
 def _save(instance, by, **kwargs) -> None:
@@ -137,20 +172,26 @@ def _check_may_register(*, by, person, organisation, role: str) -> None:
         raise RegistrationRefused(
             RefusalCode.NOT_ALLOWED, _("Only the secretariat assigns roles beyond participant.")
         )
-    if organisation is None or not membership.is_member_of(by, organisation):
+    own_person = membership.person_of(by)
+    # is_member_of, is_active_in and is_focal_point_of in one query.
+    standing = (
+        selectors.standing_in(organisation, acting_person=own_person, person=person)
+        if organisation is not None and own_person is not None
+        else None
+    )
+    if standing is None or not standing.is_member:
         raise RegistrationRefused(
             RefusalCode.NOT_OF_ORGANISATION,
             _("You can register people only through an organisation you belong to."),
         )
-    if not selectors.is_active_in(person, organisation):
+    if not standing.person_is_active:
         raise RegistrationRefused(
             RefusalCode.NOT_OF_ORGANISATION,
             _("%(person)s is not of your organisation.") % {"person": person},
         )
-    own_person = membership.person_of(by)
-    if own_person is not None and own_person.pk == person.pk:
+    if own_person.pk == person.pk:
         return
-    if membership.is_focal_point_of(by, organisation):
+    if standing.is_focal_point:
         return
     raise RegistrationRefused(
         RefusalCode.NOT_ALLOWED,
@@ -262,9 +303,24 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path if path else ""
 
 
-def _notify(registration: Registration, event: str, **extra):
-    """Queue the e-mail about ``registration`` for ``event`` (confirmed, waitlisted, ...)."""
-    to = selectors.recipient_of(registration)
+_UNKNOWN = object()
+
+
+def _notify(
+    registration: Registration,
+    event: str,
+    *,
+    to: str | None = None,
+    waitlist_position=_UNKNOWN,
+    **extra,
+):
+    """Queue the e-mail about ``registration`` for ``event`` (confirmed, waitlisted, ...).
+
+    ``to`` (``selectors.recipient_of``) and ``waitlist_position`` are read here unless the
+    caller already knows them.
+    """
+    if to is None:
+        to = selectors.recipient_of(registration)
     if not to:
         logger.warning("registration %s: no address to tell about %s", registration.pk, event)
         return None
@@ -279,7 +335,11 @@ def _notify(registration: Registration, event: str, **extra):
         "person": person,
         "page_url": _absolute(activity.page_url()),
         "me_url": _absolute(reverse("me:home")),
-        "waitlist_position": selectors.waitlist_position(registration),
+        "waitlist_position": (
+            selectors.waitlist_position(registration)
+            if waitlist_position is _UNKNOWN
+            else waitlist_position
+        ),
         "decline_url": (
             _absolute(decline_path(registration))
             if registered_by_someone_else and registration.is_active
@@ -341,37 +401,55 @@ def register_person(
             % {"mode": Mode(mode).label.lower() if mode in Mode.values else mode},
         )
     outside_capacity = role in ROLES_OUTSIDE_CAPACITY
-    with _locked(activity.pk) as locked:
-        problem = selectors.window_problem(locked)
+    registered_by = by if getattr(by, "is_authenticated", False) else None
+    # What does not depend on the decision is read before the lock: where the mail goes, and
+    # what it shows of the activity besides the activity's own row (its page, its country).
+    to = selectors.recipient_for(person, registered_by)
+    shown = _shown_activities().get(pk=activity.pk)
+    if outside_capacity or not shown.requires_approval:
+        # The calendar a confirmation attaches, built from the activity as read now. Under
+        # the lock it is built again from the locked row, which costs nothing unless the
+        # activity changed meanwhile (the first of a process works out the time zone's
+        # rules: milliseconds that no other registration should wait for).
+        activity_calendar(shown, mode=mode)
+    with _locked(activity.pk, shown=shown) as locked:
+        now = timezone.now()
+        problem = selectors.window_problem(locked, now)
         if problem:
             raise RegistrationRefused(RefusalCode.WINDOW_CLOSED, problem)
         if not outside_capacity:
             _check_invitation(locked, organisation)
-        existing = Registration.objects.active().filter(activity=locked, person=person).first()
-        if existing is not None:
+        # The person's active registration, the seats and the organisation's seats used.
+        census = selectors.registration_census(
+            locked, person=person, organisation=organisation, mode=mode, now=now
+        )
+        if census.existing_status is not None:
             raise RegistrationRefused(
                 RefusalCode.ALREADY_REGISTERED,
                 _("%(person)s is already registered (%(status)s).")
-                % {"person": person, "status": existing.get_status_display().lower()},
+                % {
+                    "person": person,
+                    "status": str(RegistrationStatus(census.existing_status).label).lower(),
+                },
             )
         limit = locked.seats_per_organisation
         if (
             not outside_capacity
             and organisation is not None
             and limit is not None
-            and selectors.organisation_seats_used(locked, organisation) >= limit
+            and census.organisation_seats_used >= limit
         ):
             raise RegistrationRefused(
                 RefusalCode.ORGANISATION_LIMIT,
                 _("%(organisation)s has used all its %(limit)s seats.")
                 % {"organisation": organisation, "limit": limit},
             )
-        now = timezone.now()
+        capacity = locked.capacity_for(mode)
         if outside_capacity:
             status = RegistrationStatus.CONFIRMED
         elif locked.requires_approval:
             status = RegistrationStatus.PENDING
-        elif _has_seat(locked, mode):
+        elif capacity is None or census.seats_taken < capacity:
             status = RegistrationStatus.CONFIRMED
         else:
             status = RegistrationStatus.WAITLISTED
@@ -384,11 +462,12 @@ def register_person(
             status=status,
             requested_at=now,
             decided_at=None if status == RegistrationStatus.PENDING else now,
-            registered_by=by if getattr(by, "is_authenticated", False) else None,
+            registered_by=registered_by,
             motivation=motivation,
         )
         try:
-            with transaction.atomic():
+            # No savepoint: a failed insert ends the whole transaction (the refusal below).
+            with transaction.atomic(savepoint=False):
                 _save(registration, by)
         except IntegrityError as error:
             # Only a write outside the engine (the admin) can race the lock to this.
@@ -396,7 +475,14 @@ def register_person(
                 RefusalCode.ALREADY_REGISTERED,
                 _("%(person)s is already registered.") % {"person": person},
             ) from error
-        _notify(registration, _status_event(registration))
+        _notify(
+            registration,
+            _status_event(registration),
+            to=to,
+            waitlist_position=(
+                census.waitlisted_ahead + 1 if status == RegistrationStatus.WAITLISTED else None
+            ),
+        )
     return registration
 
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from roadmap_portal.registrations import services
+from roadmap_portal.registrations.models import Mode
 from tests.factories import (
     ActivityFactory,
     AffiliationFactory,
@@ -10,6 +12,13 @@ from tests.factories import (
     member_of,
     staff_user,
 )
+
+
+def register(activity, person, organisation, by, mode=Mode.ONSITE, **kwargs):
+    """``register_person`` with the arguments in the order the tests read them."""
+    return services.register_person(
+        activity=activity, person=person, organisation=organisation, mode=mode, by=by, **kwargs
+    )
 
 
 def colleague_of(organisation, **kwargs):

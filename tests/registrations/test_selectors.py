@@ -1,7 +1,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 
-from roadmap_portal.registrations import selectors, services
+from roadmap_portal.registrations import selectors
 from roadmap_portal.registrations.models import Mode, Registration
 from tests.factories import (
     ActivityFactory,
@@ -11,15 +11,9 @@ from tests.factories import (
     UserFactory,
     member_of,
 )
-from tests.registrations.conftest import colleague_of
+from tests.registrations.conftest import colleague_of, register
 
 pytestmark = pytest.mark.django_db
-
-
-def register(activity, person, organisation, by, mode=Mode.ONSITE):
-    return services.register_person(
-        activity=activity, person=person, organisation=organisation, mode=mode, by=by
-    )
 
 
 def test_recipient_is_the_linked_users_verified_address_first(organisation, focal_point):

@@ -22,15 +22,9 @@ from roadmap_portal.registrations.services import RefusalCode, RegistrationRefus
 from roadmap_portal.registrations.signing import make_decline_token
 from tests.core.brokers import unreachable_broker
 from tests.factories import ActivityFactory, OrganisationFactory, member_of
-from tests.registrations.conftest import colleague_of
+from tests.registrations.conftest import colleague_of, register
 
 pytestmark = pytest.mark.django_db
-
-
-def register(activity, person, organisation, by, mode=Mode.ONSITE, **kwargs):
-    return services.register_person(
-        activity=activity, person=person, organisation=organisation, mode=mode, by=by, **kwargs
-    )
 
 
 def refusal_of(call) -> str:
