@@ -95,10 +95,12 @@ def may_decide_affiliation_request(user, affiliation_request) -> bool:
     return is_focal_point_of(user, affiliation_request.organisation)
 
 
-def affiliation_requests_within_reach(user):
+def affiliation_requests_within_reach(user, *, focal_point_organisations_known=None):
     """The affiliation requests, in any status, that ``user`` may decide (a queryset).
 
     The registry's model is reached by its name: the platform does not import the registry.
+    A caller that has already read the user's focal-point organisations passes them in
+    ``focal_point_organisations_known`` instead of having them read again.
     """
     requests = (
         apps.get_model("taskforce", "AffiliationRequest")
@@ -113,7 +115,11 @@ def affiliation_requests_within_reach(user):
     )
     if is_staff(user):
         return requests
-    organisations = focal_point_organisations(user)
+    organisations = (
+        focal_point_organisations(user)
+        if focal_point_organisations_known is None
+        else focal_point_organisations_known
+    )
     if not organisations:
         return requests.none()
     return requests.filter(organisation__in=[o.pk for o in organisations])

@@ -22,6 +22,8 @@ from .services import update_user_settings
 REGISTRATIONS_SHOWN = 50
 # How many of the focal point's people /me/ lists before pointing at the people pages.
 PEOPLE_SHOWN = 50
+# How many requests awaiting a decision /me/ lists before pointing at the requests page.
+REQUESTS_SHOWN = 20
 
 
 def _first(rows, limit):
@@ -71,8 +73,11 @@ class MeView(LoginRequiredMixin, TemplateView):
         )
         staff = membership.is_staff(user)
         if staff or focal_point_organisations:
-            context["requests_to_decide"] = list(
-                membership.affiliation_requests_within_reach(user).filter(status="pending")
+            context["requests_to_decide"], context["more_requests_to_decide"] = _first(
+                membership.affiliation_requests_within_reach(
+                    user, focal_point_organisations_known=focal_point_organisations
+                ).filter(status="pending"),
+                REQUESTS_SHOWN,
             )
         context["is_staff"] = staff
         return context

@@ -149,6 +149,39 @@ def test_me_shows_only_the_most_recent_registrations(client, organisation, monke
     assert "Only the most recent registrations are shown." in response.content.decode()
 
 
+def test_me_shows_only_the_longest_waiting_requests_to_decide(client, organisation, monkeypatch):
+    monkeypatch.setattr("roadmap_portal.accounts.views.REQUESTS_SHOWN", 2)
+    focal_point = member_of(organisation, focal_point=True)
+    waiting = [
+        services.request_affiliation(user=UserFactory(), organisation=organisation)
+        for _ in range(3)
+    ]
+    client.force_login(focal_point)
+
+    response = client.get(reverse("me:home"))
+
+    assert response.context["requests_to_decide"] == waiting[:2]
+    assert response.context["more_requests_to_decide"] is True
+    assert "the requests page lists them all" in response.content.decode()
+
+
+def test_me_reads_a_focal_points_affiliations_once(client, organisation):
+    focal_point = member_of(organisation, focal_point=True)
+    client.force_login(focal_point)
+    client.get(reverse("me:home"))
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("me:home"))
+
+    affiliation_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "taskforce_affiliation"."id"')
+        and 'WHERE ("taskforce_affiliation"."person_id" =' in query["sql"]
+    ]
+    assert len(affiliation_reads) == 1
+
+
 def test_settings_page_shows_regional_time_zones_first(client):
     client.force_login(UserFactory(full_name="Lan", time_zone="Asia/Manila"))
 
