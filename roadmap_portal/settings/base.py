@@ -126,7 +126,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/me/"
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database; with Redis each is also cached there, so a signed-in request
+# reads it without a query. Not without Redis: per-process memory caches would keep a session
+# that another process has ended.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if env("REDIS_URL", default="")
+    else "django.contrib.sessions.backends.db"
+)
 
 # django-allauth: e-mail is the login, verification is mandatory.
 ACCOUNT_LOGIN_METHODS = {"email"}
