@@ -14,8 +14,10 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "test-medi
 # The rate limits of allauth would get in the way of tests that sign in many times.
 ACCOUNT_RATE_LIMITS = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# One process shares the memory cache: the public page cache runs as in production.
+# One process shares the memory cache: the public page cache and the cached sessions run as
+# in production (with Redis), whether REDIS_URL is set or not, so query counts do not move.
 PUBLIC_PAGE_CACHE_TTL = 60
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The crash points of roadmap_portal.core.faults answer ROADMAP_FAULT in test workers only.
