@@ -254,6 +254,15 @@ def test_compose_uses_postgres_15_and_redis_7():
     assert images == {"db": "postgres:15", "redis": "redis:7"}
 
 
+def test_redis_evicts_only_what_has_a_ttl_so_the_broker_queues_stay():
+    command = compose_service("redis")["command"]
+    options = dict(zip(command[1::2], command[2::2], strict=True))
+
+    assert options["--maxmemory-policy"] == "volatile-lru"
+    assert options["--maxmemory"]
+    assert (options["--save"], options["--appendonly"]) == ("", "no")
+
+
 def test_every_long_running_service_but_beat_has_a_health_check():
     checks = {
         name: compose_service(name)["healthcheck"]["test"][0]
