@@ -434,12 +434,10 @@ class Registration(models.Model):
                 fields=["activity", "organisation", "status"], name="registrations_reg_org"
             ),
             # The participants table (in_list_order): a page of thousands is read in order.
+            # An ascending key puts NULLs last already (PostgreSQL), as in_list_order asks;
+            # SQLite accepts no NULLS LAST in an index.
             models.Index(
-                "activity",
-                "status",
-                F("list_position").asc(nulls_last=True),
-                "requested_at",
-                "id",
+                fields=["activity", "status", "list_position", "requested_at", "id"],
                 name="registrations_reg_list",
             ),
         ]

@@ -15,11 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="registration",
             index=models.Index(
-                models.F("activity"),
-                models.F("status"),
-                models.OrderBy(models.F("list_position"), nulls_last=True),
-                models.F("requested_at"),
-                models.F("id"),
+                fields=["activity", "status", "list_position", "requested_at", "id"],
                 name="registrations_reg_list",
             ),
         ),
