@@ -460,6 +460,7 @@ class PersonConsole(ConsoleList):
     name = "person"
     namespace = NAMESPACE
     model = Person
+    count_while_unchanged = True
     title = gettext_lazy("People")
     filterset_class = PersonFilter
     columns = (

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 PAGE_KEY_PREFIX = "pagecache:page:"
+FIGURE_KEY_PREFIX = "pagecache:figure:"
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)', re.IGNORECASE)
 _TRUNCATE = re.compile(r"\s*TRUNCATE\b", re.IGNORECASE)
@@ -136,6 +137,27 @@ def forget_uncommitted_writes() -> None:
     """Clear the mark of every connection (a test's rolled-back transaction leaves it behind)."""
     for connection in connections.all(initialized_only=True):
         setattr(connection, _DIRTY, False)
+
+
+def while_unchanged(parts, compute, *, ttl: int | None = None):
+    """``compute()``, kept under the public data's version: exact until the next change.
+
+    For a figure that reads public data only (a console list's count): it is computed again
+    after any committed write to the public apps' tables, and a connection with uncommitted
+    writes computes it afresh without keeping it. ``parts`` name the figure (strings).
+    """
+    ttl = settings.PUBLIC_PAGE_CACHE_TTL if ttl is None else ttl
+    if not ttl or any(
+        has_uncommitted_writes(connection) for connection in connections.all(initialized_only=True)
+    ):
+        return compute()
+    raw = "\n".join((current_version(), *map(str, parts)))
+    key = FIGURE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value
 
 
 # Serving pages -------------------------------------------------------------------------------

@@ -124,3 +124,39 @@ def test_a_list_beyond_its_limit_says_more_than_and_counts_no_further(staff_clie
     assert "LIMIT 4" in count
     assert response.context["paginator"].num_pages == 2
     assert len(response.context["rows"]) == 2
+
+
+def _count_queries(client, path, data=None) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, data or {})
+    counts = [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    return response.context["paginator"].count, len(counts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_of_public_data_keeps_its_count_until_the_data_changes(client):
+    from tests.factories import PersonFactory, staff_user
+
+    client.force_login(staff_user())
+    PersonFactory.create_batch(3)
+    people = reverse("taskforce_console:person_list")
+
+    assert _count_queries(client, people) == (3, 1)
+    assert _count_queries(client, people, {"page": "1", "sort": "-name"}) == (3, 0)
+    assert _count_queries(client, people, {"gender": "woman"})[1] == 1
+
+    PersonFactory()
+
+    assert _count_queries(client, people) == (4, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_of_other_data_counts_every_time(client):
+    from tests.factories import staff_user
+
+    client.force_login(staff_user())
+    message(1)
+    messages = reverse("console:message_list")
+
+    assert _count_queries(client, messages) == (1, 1)
+    assert _count_queries(client, messages) == (1, 1)

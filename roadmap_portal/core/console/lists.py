@@ -135,6 +135,9 @@ class ConsoleList:
     paginate_by: int = 50
     # The list counts at most this many rows; beyond it, it says "more than" (pagination.py).
     count_limit: int = 10_000
+    # True for a list of public data (core/pagecache.py) whose filters read nothing else but
+    # today's date: its count is kept until that data changes.
+    count_while_unchanged: bool = False
     bulk_actions: Sequence[BulkAction] = ()
     form_class: type | None = None
     update_form_class: type | None = None

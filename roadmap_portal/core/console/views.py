@@ -97,7 +97,18 @@ class ConsoleListView(ConsoleViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         console = self.console
         filterset, queryset, sort = filtered_rows(console, self.request)
-        paginator = BoundedPaginator(queryset, console.paginate_by, count_limit=console.count_limit)
+        count_key = None
+        if console.count_while_unchanged:
+            filters = sorted(
+                (name, value)
+                for name, values in self.request.GET.lists()
+                if name not in ("page", "sort")
+                for value in values
+            )
+            count_key = (console.namespace, console.name, timezone.localdate(), filters)
+        paginator = BoundedPaginator(
+            queryset, console.paginate_by, count_limit=console.count_limit, count_key=count_key
+        )
         page = paginator.get_page(self.request.GET.get("page"))
         columns = console.table_columns()
         rows = []
