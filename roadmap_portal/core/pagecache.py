@@ -139,6 +139,13 @@ def forget_uncommitted_writes() -> None:
         setattr(connection, _DIRTY, False)
 
 
+def keeps_figures() -> bool:
+    """Whether ``while_unchanged`` keeps what it computes now (no uncommitted write here)."""
+    return bool(settings.PUBLIC_PAGE_CACHE_TTL) and not any(
+        has_uncommitted_writes(connection) for connection in connections.all(initialized_only=True)
+    )
+
+
 def while_unchanged(parts, compute, *, ttl: int | None = None):
     """``compute()``, kept under the public data's version: exact until the next change.
 
@@ -147,9 +154,7 @@ def while_unchanged(parts, compute, *, ttl: int | None = None):
     writes computes it afresh without keeping it. ``parts`` name the figure (strings).
     """
     ttl = settings.PUBLIC_PAGE_CACHE_TTL if ttl is None else ttl
-    if not ttl or any(
-        has_uncommitted_writes(connection) for connection in connections.all(initialized_only=True)
-    ):
+    if not ttl or not keeps_figures():
         return compute()
     raw = "\n".join((current_version(), *map(str, parts)))
     key = FIGURE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()

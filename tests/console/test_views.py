@@ -160,3 +160,31 @@ def test_a_list_of_other_data_counts_every_time(client):
 
     assert _count_queries(client, messages) == (1, 1)
     assert _count_queries(client, messages) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_of_public_data_keeps_its_page_of_ids_and_reads_the_rows_afresh(client):
+    from tests.factories import PersonFactory, staff_user
+
+    client.force_login(staff_user())
+    for name in ["Ana", "Bui", "Chai"]:
+        PersonFactory(name=name)
+    people = reverse("taskforce_console:person_list")
+
+    def names(response):
+        return [row["cells"][0]["value"] for row in response.context["rows"]]
+
+    first = client.get(people, {"sort": "-name"})
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(people, {"sort": "-name"})
+
+    assert names(first) == names(again) == ["Chai", "Bui", "Ana"]
+    person_reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "taskforce_person"' in q["sql"]
+    ]
+    assert len(person_reads) == 1
+    assert '"taskforce_person"."id" IN' in person_reads[0]
+    assert "ORDER BY" not in person_reads[0]
+
+    PersonFactory(name="Dara")
+    assert names(client.get(people, {"sort": "-name"})) == ["Dara", "Chai", "Bui", "Ana"]

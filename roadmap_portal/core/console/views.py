@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from roadmap_portal.core import pagecache
+
 from . import exports, imports
 from .history import history_entries
 from .lists import ConsoleList, RowResult, display, refused, resolve
@@ -87,6 +89,20 @@ def filtered_rows(console: ConsoleList, request):
     return filterset, queryset.order_by(*(ordering or ("pk",))), sort
 
 
+def _page_objects(console: ConsoleList, page, count_key, sort: str):
+    """The page's rows. For a list whose count is kept (``count_while_unchanged``) the page's
+    ids are kept the same way, and the rows are read afresh by id: the filter and the sort
+    run once per change of the data, not on every view."""
+    if count_key is None or not pagecache.keeps_figures():
+        return page.object_list
+    ids = pagecache.while_unchanged(
+        ("page", *count_key, sort, page.number, console.paginate_by),
+        lambda: list(page.object_list.values_list("pk", flat=True)),
+    )
+    found = console.get_queryset().order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 class ConsoleListView(ConsoleViewMixin, TemplateView):
     """The list: filters and search, sortable columns, pages, bulk actions, export form."""
 
@@ -112,7 +128,7 @@ class ConsoleListView(ConsoleViewMixin, TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         columns = console.table_columns()
         rows = []
-        for obj in page.object_list:
+        for obj in _page_objects(console, page, count_key, sort):
             cells = []
             for column in columns:
                 value = column.value(obj)
