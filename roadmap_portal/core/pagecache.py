@@ -128,9 +128,13 @@ def install() -> None:
         _install_on(connection)
 
 
-def has_uncommitted_writes(connection) -> bool:
-    """True while ``connection`` is in a transaction that has written public data."""
-    return connection.in_atomic_block and getattr(connection, _DIRTY, False)
+def has_uncommitted_writes() -> bool:
+    """True while a connection of this thread is in a transaction that has written public
+    data: what it renders or counts now must not be kept."""
+    return any(
+        connection.in_atomic_block and getattr(connection, _DIRTY, False)
+        for connection in connections.all(initialized_only=True)
+    )
 
 
 def forget_uncommitted_writes() -> None:
@@ -141,27 +145,24 @@ def forget_uncommitted_writes() -> None:
 
 def keeps_figures() -> bool:
     """Whether ``while_unchanged`` keeps what it computes now (no uncommitted write here)."""
-    return bool(settings.PUBLIC_PAGE_CACHE_TTL) and not any(
-        has_uncommitted_writes(connection) for connection in connections.all(initialized_only=True)
-    )
+    return bool(settings.PUBLIC_PAGE_CACHE_TTL) and not has_uncommitted_writes()
 
 
-def while_unchanged(parts, compute, *, ttl: int | None = None):
+def while_unchanged(parts, compute):
     """``compute()``, kept under the public data's version: exact until the next change.
 
     For a figure that reads public data only (a console list's count): it is computed again
     after any committed write to the public apps' tables, and a connection with uncommitted
     writes computes it afresh without keeping it. ``parts`` name the figure (strings).
     """
-    ttl = settings.PUBLIC_PAGE_CACHE_TTL if ttl is None else ttl
-    if not ttl or not keeps_figures():
+    if not keeps_figures():
         return compute()
     raw = "\n".join((current_version(), *map(str, parts)))
     key = FIGURE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, ttl)
+        cache.set(key, value, settings.PUBLIC_PAGE_CACHE_TTL)
     return value
 
 
@@ -181,9 +182,7 @@ def _reusable_request(request) -> bool:
         storage = getattr(request, "_messages", None)
         if storage is not None and len(storage):
             return False
-    return not any(
-        has_uncommitted_writes(connection) for connection in connections.all(initialized_only=True)
-    )
+    return not has_uncommitted_writes()
 
 
 def page_key(request) -> str:
